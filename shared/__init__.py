@@ -1,0 +1,1 @@
+"""Code the three services share: settings, database, outbox/inbox, events, auth, errors, app wiring."""

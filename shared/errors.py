@@ -1,0 +1,109 @@
+"""RFC 9457 problem+json for every error a service answers, validation included."""
+
+import logging
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+_TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    401: "Chưa xác thực",
+    403: "Không có quyền",
+    404: "Không tìm thấy",
+    405: "Phương thức không được hỗ trợ",
+    409: "Xung đột trạng thái",
+    413: "Dữ liệu quá lớn",
+    415: "Định dạng không được hỗ trợ",
+    422: "Dữ liệu không hợp lệ",
+    500: "Lỗi máy chủ",
+    503: "Dịch vụ chưa sẵn sàng",
+}
+
+
+@dataclass
+class FieldError:
+    field: str
+    message: str
+
+
+@dataclass
+class ProblemError(Exception):
+    """The one error type services raise; routers and handlers never build responses by hand."""
+
+    status: int
+    detail: str
+    title: str | None = None
+    type: str = "about:blank"
+    errors: list[FieldError] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.detail}"
+
+
+def not_found(what: str, ident: object) -> ProblemError:
+    return ProblemError(404, f"{what} {ident} không tồn tại", type="/problems/not-found")
+
+
+def invalid(field_name: str, message: str, detail: str | None = None) -> ProblemError:
+    return ProblemError(
+        422, detail or message, type="/problems/validation", errors=[FieldError(field_name, message)]
+    )
+
+
+def conflict(detail: str) -> ProblemError:
+    return ProblemError(409, detail, type="/problems/conflict")
+
+
+def forbidden(detail: str) -> ProblemError:
+    return ProblemError(403, detail, type="/problems/forbidden")
+
+
+def problem_response(problem: ProblemError, headers: dict | None = None) -> JSONResponse:
+    body = {
+        "type": problem.type,
+        "title": problem.title or _TITLES.get(problem.status, "Lỗi"),
+        "status": problem.status,
+        "detail": problem.detail,
+    }
+    if problem.errors:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in problem.errors]
+    return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _field_path(loc: tuple) -> str:
+    # Drop the "body"/"query" prefix FastAPI adds: the person fixes "content", not "body.content".
+    parts = [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path", "header") else list(map(str, loc))
+    return ".".join(parts) or str(loc[0] if loc else "body")
+
+
+def _validation_problem(exc: RequestValidationError) -> ProblemError:
+    errors = [FieldError(_field_path(tuple(e.get("loc", ()))), e.get("msg", "invalid")) for e in exc.errors()]
+    summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
+    return ProblemError(422, f"Dữ liệu không hợp lệ — {summary}", type="/problems/validation", errors=errors)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ProblemError)
+    async def _problem(_request: Request, exc: ProblemError):
+        return problem_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError):
+        return problem_response(_validation_problem(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException):
+        problem = ProblemError(exc.status_code, str(exc.detail))
+        return problem_response(problem, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(ProblemError(500, "Lỗi không mong đợi; đã được ghi nhận."))

@@ -1,0 +1,268 @@
+"""NATS JetStream plumbing: a connection that survives outages, the outbox relay, durable consumers."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import nats
+from nats.js import api
+from nats.js.errors import NotFoundError
+from pydantic import ValidationError
+from sqlalchemy import select, update
+
+from shared.events import DATA_TYPES, Envelope
+from shared.observability import ServiceMetrics
+from shared.unit_of_work import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_WINDOW_SECONDS = 3600.0
+
+
+class NatsUnavailable(RuntimeError):
+    pass
+
+
+class PoisonMessage(Exception):
+    """An event that can never be applied (bad shape, impossible reference): terminated, not retried."""
+
+
+class NatsLink:
+    """Connects in the background and keeps reconnecting, so a service starts (unready) without NATS."""
+
+    def __init__(self, url: str, name: str, stream_name: str):
+        self._url = url
+        self._name = name
+        self.stream_name = stream_name
+        self.nc: nats.NATS | None = None
+        self.js = None
+        self.ready = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self.nc is not None and self.nc.is_connected
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._connect_forever(), name=f"nats-connect-{self._name}")
+
+    async def _connect_forever(self) -> None:
+        delay = 0.2
+        while True:
+            try:
+                self.nc = await nats.connect(
+                    self._url, name=self._name, connect_timeout=2, reconnect_time_wait=1,
+                    max_reconnect_attempts=-1, allow_reconnect=True, error_cb=self._on_error,
+                )
+                self.js = self.nc.jetstream(timeout=5)
+                await ensure_stream(self.js, self.stream_name)
+                self.ready.set()
+                logger.info("connected to NATS at %s", self._url)
+                return
+            except Exception as exc:  # noqa: BLE001 - any failure means: try again later
+                logger.warning("NATS not reachable at %s (%s); retrying in %.1fs", self._url, exc, delay)
+                if self.nc is not None:
+                    await _quietly(self.nc.close())
+                    self.nc = None
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def _on_error(self, exc: Exception) -> None:
+        logger.warning("NATS connection error: %s", exc)
+
+    async def close(self) -> None:
+        if self._task and not self._task.done():
+            self._task.cancel()
+            await _quietly(self._task)
+        if self.nc is not None and not self.nc.is_closed:
+            await _quietly(self.nc.drain())
+
+
+async def _quietly(awaitable) -> None:
+    try:
+        await awaitable
+    except (Exception, asyncio.CancelledError):  # noqa: BLE001 - shutting down
+        pass
+
+
+async def ensure_stream(js, stream_name: str) -> None:
+    config = api.StreamConfig(
+        name=stream_name, subjects=["petitions.>"], storage=api.StorageType.FILE,
+        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+    )
+    try:
+        await js.stream_info(stream_name)
+        await js.update_stream(config)
+    except NotFoundError:
+        await js.add_stream(config)
+
+
+class OutboxRelay:
+    """Publishes committed outbox rows to JetStream, with the event id as Nats-Msg-Id.
+
+    Rows are read, published, then marked in a second transaction: a crash in between republishes,
+    and JetStream's duplicate window drops the copy.
+    """
+
+    def __init__(self, session_factory, outbox_model, link: NatsLink, metrics: ServiceMetrics,
+                 poll_seconds: float = 1.0, batch_size: int = 200):
+        self._session_factory = session_factory
+        self._outbox = outbox_model
+        self._link = link
+        self._metrics = metrics
+        self._poll_seconds = poll_seconds
+        self._batch_size = batch_size
+        self._wakeup = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        backoff = 0.2
+        while True:
+            try:
+                published = await self.publish_pending()
+                backoff = 0.2
+            except Exception as exc:  # noqa: BLE001 - NATS away or DB busy: back off and retry
+                logger.warning("outbox relay: %s; retrying in %.1fs", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+                continue
+            if published < self._batch_size:
+                await self._wait_for_work()
+
+    async def _wait_for_work(self) -> None:
+        try:
+            await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_seconds)
+        except asyncio.TimeoutError:
+            pass
+        self._wakeup.clear()
+
+    async def publish_pending(self) -> int:
+        async with self._session_factory() as session:
+            rows = (await session.execute(
+                select(self._outbox.seq, self._outbox.event_id, self._outbox.subject, self._outbox.payload)
+                .where(self._outbox.published_at.is_(None))
+                .order_by(self._outbox.seq).limit(self._batch_size)
+            )).all()
+            await session.rollback()
+        self._metrics.outbox_pending.set(len(rows))
+        if not rows:
+            return 0
+        if not self._link.connected or self._link.js is None:
+            raise NatsUnavailable(f"{len(rows)} events waiting for NATS")
+        done: list[int] = []
+        try:
+            for seq, event_id, subject, payload in rows:
+                await self._link.js.publish(subject, payload.encode(), headers={"Nats-Msg-Id": event_id})
+                done.append(seq)
+                self._metrics.events_published.labels(subject=subject).inc()
+        finally:
+            await self._mark_published(done)
+        return len(done)
+
+    async def _mark_published(self, seqs: list[int]) -> None:
+        if not seqs:
+            return
+        async with self._session_factory() as session:
+            await session.execute(
+                update(self._outbox).where(self._outbox.seq.in_(seqs))
+                .values(published_at=datetime.now(timezone.utc))
+            )
+            await session.commit()
+
+
+EventHandler = Callable[[UnitOfWork, Envelope], Awaitable[None]]
+
+
+@dataclass
+class ConsumerSpec:
+    durable: str
+    subjects: list[str]
+    handler: EventHandler
+    max_deliver: int = 20
+    ack_wait_seconds: float = 60.0
+
+
+class EventConsumer:
+    """A durable pull consumer; each message is applied in one unit of work with its inbox row."""
+
+    def __init__(self, spec: ConsumerSpec, link: NatsLink, uow_factory: Callable[[], UnitOfWork],
+                 metrics: ServiceMetrics, batch: int = 50):
+        self.spec = spec
+        self._link = link
+        self._uow_factory = uow_factory
+        self._metrics = metrics
+        self._batch = batch
+
+    async def ensure(self):
+        config = api.ConsumerConfig(
+            name=self.spec.durable, durable_name=self.spec.durable,
+            filter_subjects=self.spec.subjects if len(self.spec.subjects) > 1 else None,
+            filter_subject=self.spec.subjects[0] if len(self.spec.subjects) == 1 else None,
+            ack_policy=api.AckPolicy.EXPLICIT, deliver_policy=api.DeliverPolicy.ALL,
+            max_deliver=self.spec.max_deliver, ack_wait=self.spec.ack_wait_seconds,
+        )
+        await self._link.js.add_consumer(self._link.stream_name, config)
+        return await self._link.js.pull_subscribe_bind(durable=self.spec.durable, stream=self._link.stream_name)
+
+    async def run(self) -> None:
+        await self._link.ready.wait()
+        subscription = None
+        backoff = 0.2
+        while True:
+            try:
+                if subscription is None:
+                    subscription = await self.ensure()
+                messages = await subscription.fetch(self._batch, timeout=1)
+                backoff = 0.2
+            except (asyncio.TimeoutError, nats.errors.TimeoutError):
+                continue
+            except Exception as exc:  # noqa: BLE001 - NATS away: retry, re-binding if needed
+                logger.warning("consumer %s: %s; retrying in %.1fs", self.spec.durable, exc, backoff)
+                subscription = None if not self._link.connected else subscription
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            for message in messages:
+                await self.handle(message)
+
+    async def handle(self, message) -> None:
+        try:
+            envelope = Envelope.model_validate_json(message.data)
+            if envelope.type not in DATA_TYPES:
+                raise PoisonMessage(f"unknown event type {envelope.type!r}")
+        except (ValidationError, PoisonMessage) as exc:
+            await self._poison(message, exc)
+            return
+        try:
+            applied = await self.apply(envelope)
+        except (ValidationError, PoisonMessage) as exc:
+            await self._poison(message, exc)
+            return
+        except Exception:  # noqa: BLE001 - transient (database busy, ...): redeliver later
+            logger.exception("consumer %s failed on event %s; will retry", self.spec.durable, envelope.id)
+            self._metrics.events_consumed.labels(consumer=self.spec.durable, outcome="retry").inc()
+            await _quietly(message.nak(delay=2))
+            return
+        outcome = "applied" if applied else "duplicate"
+        self._metrics.events_consumed.labels(consumer=self.spec.durable, outcome=outcome).inc()
+        await _quietly(message.ack())
+
+    async def apply(self, envelope: Envelope) -> bool:
+        """Apply one event exactly once; False if it had been applied before."""
+        async with self._uow_factory() as uow:
+            if not await uow.claim(self.spec.durable, envelope.id):
+                return False
+            await self.spec.handler(uow, envelope)
+            await uow.commit()
+            return True
+
+    async def _poison(self, message, exc: Exception) -> None:
+        # Log the reason, never the payload: it may be a petition's text.
+        logger.error("consumer %s terminated a poison message on %s: %s",
+                     self.spec.durable, message.subject, str(exc)[:300])
+        self._metrics.events_consumed.labels(consumer=self.spec.durable, outcome="poison").inc()
+        await _quietly(message.term())

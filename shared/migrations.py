@@ -1,0 +1,52 @@
+"""Alembic helpers: every service keeps its own migrations folder and runs them the same way."""
+
+import asyncio
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from shared.db import is_sqlite, normalise_url
+
+
+def alembic_config(migrations_dir: Path, database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("sqlalchemy.url", normalise_url(database_url).replace("%", "%%"))
+    return config
+
+
+def upgrade(migrations_dir: Path, database_url: str, revision: str = "head") -> None:
+    """Run `alembic upgrade` for one service's database (creates the SQLite folder if needed)."""
+    url = normalise_url(database_url)
+    if is_sqlite(url):
+        db_path = url.split("///", 1)[-1]
+        if db_path and db_path != ":memory:":
+            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(migrations_dir, url), revision)
+
+
+def run_env(target_metadata) -> None:
+    """Body of each service's migrations/env.py: online migrations through the async engine."""
+    url = context.config.get_main_option("sqlalchemy.url")
+
+    def _migrate(connection) -> None:
+        context.configure(connection=connection, target_metadata=target_metadata,
+                          render_as_batch=connection.dialect.name == "sqlite")
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def _run() -> None:
+        engine = create_async_engine(url)
+        async with engine.connect() as connection:
+            await connection.run_sync(_migrate)
+            await connection.commit()
+        await engine.dispose()
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(_run())
+        return
+    raise RuntimeError("run migrations outside a running event loop (use asyncio.to_thread)")

@@ -1,0 +1,160 @@
+"""The FastAPI app every service is built from: lifespan wiring, health, readiness, metrics, errors."""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared.auth import TokenVerifier, ensure_secret
+from shared.db import make_engine, make_session_factory
+from shared.errors import install_problem_handlers
+from shared.messaging import ConsumerSpec, EventConsumer, NatsLink, OutboxRelay
+from shared.observability import MetricsMiddleware, ServiceMetrics
+from shared.settings import ServiceSettings
+from shared.unit_of_work import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceRuntime:
+    """Everything a running service holds; made in the lifespan, never at import."""
+
+    settings: ServiceSettings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    link: NatsLink
+    relay: OutboxRelay
+    metrics: ServiceMetrics
+    outbox_model: type
+    inbox_model: type
+    consumers: list[EventConsumer] = field(default_factory=list)
+    tasks: list[asyncio.Task] = field(default_factory=list)
+    extras: dict = field(default_factory=dict)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, self.outbox_model, self.inbox_model,
+                          source=self.settings.service_name, on_commit=self.relay.wake)
+
+
+@dataclass
+class ServiceDefinition:
+    title: str
+    description: str
+    outbox_model: type
+    inbox_model: type
+    routers: Sequence[APIRouter]
+    consumers: Sequence[ConsumerSpec] = ()
+    # Called once the runtime exists (load seed data, start a periodic job...); may return a cleanup.
+    on_start: Callable[[ServiceRuntime], "asyncio.Future | None"] | None = None
+    extra_setup: Callable[[FastAPI], None] | None = None
+
+
+def make_verifier(settings: ServiceSettings) -> TokenVerifier:
+    if settings.auth_jwks_url:
+        return TokenVerifier(jwks_url=settings.auth_jwks_url, issuer=settings.auth_issuer,
+                             audience=settings.auth_audience)
+    return TokenVerifier(secret=ensure_secret(settings.jwt_secret_file))
+
+
+def create_service_app(settings: ServiceSettings, definition: ServiceDefinition) -> FastAPI:
+    metrics = ServiceMetrics(settings.service_name)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = _build_runtime(settings, definition, metrics)
+        app.state.runtime = runtime
+        app.state.token_verifier = make_verifier(settings)
+        runtime.link.start()
+        runtime.tasks.append(asyncio.create_task(runtime.relay.run(), name="outbox-relay"))
+        for consumer in runtime.consumers:
+            runtime.tasks.append(asyncio.create_task(consumer.run(), name=f"consumer-{consumer.spec.durable}"))
+        if definition.on_start:
+            await definition.on_start(runtime)
+        try:
+            yield
+        finally:
+            await _shutdown(runtime)
+
+    app = FastAPI(title=definition.title, description=definition.description, version="1.0.0",
+                  lifespan=lifespan)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    install_problem_handlers(app)
+    app.include_router(_operations_router(metrics))
+    for router in definition.routers:
+        app.include_router(router)
+    if definition.extra_setup:
+        definition.extra_setup(app)
+    return app
+
+
+def _build_runtime(settings: ServiceSettings, definition: ServiceDefinition, metrics: ServiceMetrics) -> ServiceRuntime:
+    engine = make_engine(settings.database_url)
+    session_factory = make_session_factory(engine)
+    link = NatsLink(settings.nats_url, settings.service_name, settings.stream_name)
+    relay = OutboxRelay(session_factory, definition.outbox_model, link, metrics, settings.outbox_poll_seconds)
+    runtime = ServiceRuntime(settings, engine, session_factory, link, relay, metrics,
+                             definition.outbox_model, definition.inbox_model)
+    runtime.consumers = [EventConsumer(spec, link, runtime.uow, metrics) for spec in definition.consumers]
+    return runtime
+
+
+async def _shutdown(runtime: ServiceRuntime) -> None:
+    # Stop fetching first, then drain NATS, then close the database.
+    for task in reversed(runtime.tasks):
+        task.cancel()
+    await asyncio.gather(*runtime.tasks, return_exceptions=True)
+    await runtime.link.close()
+    await runtime.engine.dispose()
+
+
+def _operations_router(metrics: ServiceMetrics) -> APIRouter:
+    router = APIRouter(tags=["vận hành"])
+
+    @router.get("/healthz")
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    @router.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        runtime: ServiceRuntime = request.app.state.runtime
+        checks = {"database": await _database_ok(runtime.engine), "nats": runtime.link.connected}
+        ready = all(checks.values())
+        return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
+                            status_code=200 if ready else 503)
+
+    @router.get("/metrics")
+    async def metrics_endpoint() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+async def _database_ok(engine: AsyncEngine) -> bool:
+    try:
+        async with engine.connect() as connection:
+            await asyncio.wait_for(connection.execute(text("SELECT 1")), timeout=2)
+        return True
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        return False
+
+
+def get_runtime(request: Request) -> ServiceRuntime:
+    return request.app.state.runtime
+
+
+async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
+    async with request.app.state.runtime.uow() as uow:
+        yield uow
+
+
+RuntimeDep = Annotated[ServiceRuntime, Depends(get_runtime)]
+UowDep = Annotated[UnitOfWork, Depends(get_uow)]

@@ -1,0 +1,64 @@
+"""One unit of work per request or consumed message: state changes and outgoing events commit together."""
+
+import uuid
+from collections.abc import Callable
+
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.events import Envelope, EventData, make_envelope
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], outbox_model, inbox_model,
+                 source: str, on_commit: Callable[[], None] | None = None):
+        self._session_factory = session_factory
+        self._outbox_model = outbox_model
+        self._inbox_model = inbox_model
+        self._source = source
+        self._on_commit = on_commit
+        self._emitted: list[Envelope] = []
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self.session = self._session_factory()
+        return self
+
+    async def __aexit__(self, exc_type, exc, tb) -> None:
+        # Whatever was not committed is rolled back: nothing half-written stays behind.
+        await self.session.rollback()
+        await self.session.close()
+
+    def emit(self, petition_id: uuid.UUID, data: EventData) -> Envelope:
+        """Queue an event in the outbox; it is published only if this unit of work commits."""
+        envelope = make_envelope(self._source, petition_id, data)
+        self.session.add(self._outbox_model(
+            event_id=str(envelope.id), subject=envelope.subject, payload=envelope.model_dump_json(),
+        ))
+        self._emitted.append(envelope)
+        return envelope
+
+    @property
+    def emitted(self) -> list[Envelope]:
+        return list(self._emitted)
+
+    async def claim(self, consumer: str, event_id: uuid.UUID) -> bool:
+        """Record an inbound event id; False when this consumer has applied it before."""
+        table = self._inbox_model.__table__
+        values = {"consumer": consumer, "event_id": str(event_id)}
+        dialect = self.session.bind.dialect.name
+        if dialect == "postgresql":
+            stmt = pg_insert(table).values(**values).on_conflict_do_nothing()
+        elif dialect == "sqlite":
+            stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing()
+        else:  # pragma: no cover - other databases are not supported deployments
+            stmt = insert(table).values(**values)
+        result = await self.session.execute(stmt)
+        return result.rowcount == 1
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        if self._emitted and self._on_commit:
+            self._on_commit()
