@@ -42,6 +42,7 @@ class ProblemError(Exception):
     title: str | None = None
     type: str = "about:blank"
     errors: list[FieldError] = field(default_factory=list)
+    extensions: dict = field(default_factory=dict)  # extra members, e.g. an import report
 
     def __str__(self) -> str:
         return f"{self.status}: {self.detail}"
@@ -74,6 +75,7 @@ def problem_response(problem: ProblemError, headers: dict | None = None) -> JSON
     }
     if problem.errors:
         body["errors"] = [{"field": e.field, "message": e.message} for e in problem.errors]
+    body.update(problem.extensions)
     return JSONResponse(body, status_code=problem.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 

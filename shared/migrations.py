@@ -8,6 +8,7 @@ from alembic.config import Config
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from shared.db import is_sqlite, normalise_url
+from shared.persistence import UtcDateTime
 
 
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:
@@ -27,13 +28,20 @@ def upgrade(migrations_dir: Path, database_url: str, revision: str = "head") -> 
     command.upgrade(alembic_config(migrations_dir, url), revision)
 
 
+def _render_item(type_, obj, _autogen_context):
+    # Migrations stay plain SQLAlchemy: UtcDateTime only changes how Python sees the values.
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def run_env(target_metadata) -> None:
     """Body of each service's migrations/env.py: online migrations through the async engine."""
     url = context.config.get_main_option("sqlalchemy.url")
 
     def _migrate(connection) -> None:
         context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=connection.dialect.name == "sqlite")
+                          render_as_batch=connection.dialect.name == "sqlite", render_item=_render_item)
         with context.begin_transaction():
             context.run_migrations()
 

@@ -1,0 +1,38 @@
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from shared.text import clean
+
+CleanText = Annotated[str, AfterValidator(clean)]
+DelegateName = Annotated[str, AfterValidator(clean), Field(min_length=1, max_length=200)]
+
+
+class MeetingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    session_id: uuid.UUID
+    held_on: date
+    kind: Literal["voter_meeting", "hotline"]
+    unit_code: str = Field(min_length=2, max_length=10, description="Mã đơn vị hành chính nơi tổ chức")
+    delegates: list[DelegateName] = Field(default_factory=list, max_length=50)
+    note: CleanText | None = Field(default=None, max_length=5000)
+
+
+class MeetingOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    session_id: uuid.UUID
+    held_on: date
+    kind: str
+    unit_code: str
+    delegates: list[str]
+    note: str | None
+    created_at: datetime
+
+
+class MeetingList(BaseModel):
+    items: list[MeetingOut]

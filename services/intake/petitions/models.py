@@ -1,0 +1,69 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.intake.base import Base
+from shared.persistence import UtcDateTime, utcnow
+
+
+class Petition(Base):
+    """A voter petition (kiến nghị cử tri) as the secretariat entered it."""
+
+    __tablename__ = "petitions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("meetings.id"), index=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("council_sessions.id"), index=True)
+    unit_code: Mapped[str] = mapped_column(String(10), index=True)
+    content: Mapped[str] = mapped_column(Text)
+    # Lower-case, no diacritics: what text search and similarity compare.
+    content_folded: Mapped[str] = mapped_column(Text)
+    topic: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    voters_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    repeat_of: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("petitions.id"), nullable=True)
+    matter_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    # The outcome as other services report it (learnt from events, never from their tables).
+    latest_status: Mapped[str] = mapped_column(String(40), default="awaiting_routing")
+    agency_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_petitions_created", "created_at", "id"),)
+
+
+class Petitioner(Base):
+    """Personal data of a voter who raised a petition: never in events, logs or reports."""
+
+    __tablename__ = "petitioners"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    petition_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("petitions.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(30), nullable=True)
+
+
+class PetitionLink(Base):
+    """Each time the secretariat marks a petition as a repeat of an earlier one (kept, never deleted)."""
+
+    __tablename__ = "petition_links"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    petition_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("petitions.id"), index=True)
+    earlier_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("petitions.id"))
+    matter_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    linked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    linked_by: Mapped[str] = mapped_column(String(200))
+
+
+class PetitionCodeCounter(Base):
+    """Last number handed out per year: taken in the petition's transaction, so codes have no gaps."""
+
+    __tablename__ = "petition_code_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,123 @@
+"""Every query intake makes about petitions."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.intake.petitions.models import Petition, PetitionCodeCounter, Petitioner, PetitionLink
+
+
+@dataclass
+class PetitionFilters:
+    session_id: uuid.UUID | None = None
+    meeting_id: uuid.UUID | None = None
+    unit_code: str | None = None
+    folded_query: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+async def take_next_number(session: AsyncSession, year: int) -> int:
+    """Increment the year's counter inside the caller's transaction (a row lock on PostgreSQL)."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    table = PetitionCodeCounter.__table__
+    stmt = (
+        insert(table).values(year=year, last_number=1)
+        .on_conflict_do_update(index_elements=[table.c.year], set_={"last_number": table.c.last_number + 1})
+        .returning(table.c.last_number)
+    )
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def add(session: AsyncSession, petition: Petition, petitioners: list[Petitioner]) -> None:
+    session.add(petition)
+    await session.flush()
+    session.add_all(petitioners)
+    await session.flush()
+
+
+async def get(session: AsyncSession, petition_id: uuid.UUID) -> Petition | None:
+    return await session.get(Petition, petition_id)
+
+
+async def petitioners_of(session: AsyncSession, petition_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Petitioner]]:
+    found: dict[uuid.UUID, list[Petitioner]] = {pid: [] for pid in petition_ids}
+    if petition_ids:
+        rows = await session.scalars(select(Petitioner).where(Petitioner.petition_id.in_(petition_ids)))
+        for petitioner in rows:
+            found[petitioner.petition_id].append(petitioner)
+    return found
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(filters: PetitionFilters) -> Select:
+    query = select(Petition)
+    if filters.session_id:
+        query = query.where(Petition.session_id == filters.session_id)
+    if filters.meeting_id:
+        query = query.where(Petition.meeting_id == filters.meeting_id)
+    if filters.unit_code:
+        query = query.where(Petition.unit_code == filters.unit_code)
+    if filters.created_from:
+        query = query.where(Petition.created_at >= filters.created_from)
+    if filters.created_to:
+        query = query.where(Petition.created_at < filters.created_to)
+    if filters.folded_query:
+        pattern = f"%{_escape_like(filters.folded_query)}%"
+        query = query.where(or_(Petition.content_folded.like(pattern, escape="\\"),
+                                func.lower(Petition.code).like(pattern, escape="\\")))
+    return query
+
+
+async def page(session: AsyncSession, filters: PetitionFilters, limit: int,
+               after: tuple[datetime, uuid.UUID] | None) -> list[Petition]:
+    """Newest first, keyset-paginated on (created_at, id)."""
+    query = _filtered(filters)
+    if after is not None:
+        created_at, petition_id = after
+        query = query.where(or_(Petition.created_at < created_at,
+                                and_(Petition.created_at == created_at, Petition.id < petition_id)))
+    query = query.order_by(Petition.created_at.desc(), Petition.id.desc()).limit(limit)
+    return list(await session.scalars(query))
+
+
+async def earlier_than(session: AsyncSession, petition: Petition, limit: int) -> list[Petition]:
+    query = (
+        select(Petition)
+        .where(Petition.created_at <= petition.created_at, Petition.id != petition.id)
+        .order_by(Petition.created_at.desc()).limit(limit)
+    )
+    return list(await session.scalars(query))
+
+
+async def add_link(session: AsyncSession, link: PetitionLink) -> None:
+    session.add(link)
+    await session.flush()
+
+
+async def in_matter(session: AsyncSession, matter_id: uuid.UUID) -> list[Petition]:
+    return list(await session.scalars(select(Petition).where(Petition.matter_id == matter_id)))
+
+
+async def set_outcome(session: AsyncSession, petition_id: uuid.UUID, *, status: str | None,
+                      agency_code: str | None, at: datetime) -> int:
+    """Record what another service reported, unless a later report is already stored."""
+    values: dict = {"status_changed_at": at}
+    if status is not None:
+        values["latest_status"] = status
+    if agency_code is not None:
+        values["agency_code"] = agency_code
+    result = await session.execute(
+        update(Petition).where(Petition.id == petition_id)
+        .where(or_(Petition.status_changed_at.is_(None), Petition.status_changed_at <= at))
+        .values(**values)
+    )
+    return result.rowcount

@@ -1,0 +1,99 @@
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+
+from services.intake.petitions import imports
+from services.intake.petitions import service as petition_service
+from services.intake.petitions.models import Petition, Petitioner
+from services.intake.petitions.importer import read_rows
+from services.intake.petitions.repository import PetitionFilters
+from services.intake.petitions.schemas import (
+    LinkRequest, PetitionCreate, PetitionerOut, PetitionOut, PetitionPage, SimilarList,
+)
+from services.intake.roles import PERSONAL_DATA_READERS, READERS, WRITERS
+from shared.auth import Principal, require_roles
+from shared.errors import ProblemError, not_found
+from shared.service_app import UowDep
+from shared.text import fold
+
+router = APIRouter(tags=["kiến nghị"])
+Writer = Annotated[Principal, Depends(require_roles(*WRITERS))]
+Reader = Annotated[Principal, Depends(require_roles(*READERS))]
+
+
+def _out(petition: Petition, petitioners: list[Petitioner] | None, user: Principal) -> PetitionOut:
+    out = PetitionOut.model_validate(petition)
+    if user.role in PERSONAL_DATA_READERS and petitioners is not None:
+        out.petitioners = [PetitionerOut.model_validate(p) for p in petitioners]
+    return out
+
+
+@router.post("/petitions", status_code=201, response_model=PetitionOut, response_model_exclude_none=False)
+async def create_petition(payload: PetitionCreate, uow: UowDep, request: Request, user: Writer):
+    settings = request.app.state.runtime.settings
+    petition, petitioners = await petition_service.create_petition(
+        uow, payload, user, request.app.state.catalog, settings.code_timezone)
+    await uow.commit()
+    return _out(petition, petitioners, user)
+
+
+@router.post("/petitions:import", status_code=201)
+async def import_petitions(request: Request, uow: UowDep, user: Writer,
+                           file: Annotated[UploadFile, File(description="Tệp CSV (UTF-8) hoặc XLSX")],
+                           mode: imports.ImportMode = "all_or_nothing",
+                           meeting_id: uuid.UUID | None = Query(None, description="Buổi tiếp xúc mặc định")) -> dict:
+    settings = request.app.state.runtime.settings
+    data = await file.read(settings.import_max_bytes + 1)
+    if len(data) > settings.import_max_bytes:
+        raise ProblemError(413, f"Tệp lớn hơn {settings.import_max_bytes // (1024 * 1024)} MB")
+    rows = read_rows(file.filename or "", data, settings.import_max_rows)
+    report = await imports.import_rows(uow, rows, meeting_id, mode, user, request.app.state.catalog,
+                                       settings.code_timezone)
+    await uow.commit()
+    return report
+
+
+@router.get("/petitions", response_model=PetitionPage)
+async def list_petitions(
+    uow: UowDep, user: Reader,
+    session_id: uuid.UUID | None = None, meeting_id: uuid.UUID | None = None, unit_code: str | None = None,
+    q: str | None = Query(None, max_length=200, description="Tìm không phân biệt dấu và hoa thường"),
+    created_from: datetime | None = None, created_to: datetime | None = None,
+    limit: int = Query(50, ge=1, le=200), cursor: str | None = None,
+):
+    filters = PetitionFilters(session_id, meeting_id, unit_code, fold(q) if q and q.strip() else None,
+                              created_from, created_to)
+    petitions, next_cursor = await petition_service.list_petitions(uow.session, filters, limit, cursor)
+    petitioners = await petition_service.petitioners_of(uow.session, [p.id for p in petitions]) \
+        if user.role in PERSONAL_DATA_READERS else {}
+    return PetitionPage(items=[_out(p, petitioners.get(p.id), user) for p in petitions], next_cursor=next_cursor)
+
+
+async def _existing(uow, petition_id: uuid.UUID) -> Petition:
+    petition = await petition_service.get_petition(uow.session, petition_id)
+    if petition is None:
+        raise not_found("Kiến nghị", petition_id)
+    return petition
+
+
+@router.get("/petitions/{petition_id}", response_model=PetitionOut)
+async def get_petition(petition_id: uuid.UUID, uow: UowDep, user: Reader):
+    petition = await _existing(uow, petition_id)
+    petitioners = await petition_service.petitioners_of(uow.session, [petition.id])
+    return _out(petition, petitioners[petition.id], user)
+
+
+@router.get("/petitions/{petition_id}/similar", response_model=SimilarList)
+async def similar_petitions(petition_id: uuid.UUID, uow: UowDep, _user: Reader):
+    petition = await _existing(uow, petition_id)
+    return SimilarList(petition_id=petition.id, items=await petition_service.similar_petitions(uow.session, petition))
+
+
+@router.post("/petitions/{petition_id}/link", response_model=PetitionOut)
+async def link_petition(petition_id: uuid.UUID, payload: LinkRequest, uow: UowDep, user: Writer):
+    petition = await _existing(uow, petition_id)
+    await petition_service.link_petition(uow, petition, payload.earlier_id, user)
+    await uow.commit()
+    return _out(petition, None, user)

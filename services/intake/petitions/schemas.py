@@ -1,0 +1,97 @@
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from shared.text import clean
+
+CleanText = Annotated[str, AfterValidator(clean)]
+
+CONTENT_MIN, CONTENT_MAX = 10, 10_000
+
+
+class PetitionerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: CleanText = Field(min_length=1, max_length=200)
+    address: CleanText | None = Field(default=None, max_length=500)
+    phone: str | None = Field(default=None, max_length=30, pattern=r"^\+?[0-9 .\-]{6,20}$")
+
+
+class PetitionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    meeting_id: uuid.UUID
+    content: CleanText = Field(description="Nội dung kiến nghị (10 đến 10.000 ký tự)")
+    voters_count: int | None = Field(default=None, ge=1, le=1_000_000)
+    petitioners: list[PetitionerIn] = Field(default_factory=list, max_length=200)
+    unit_code: str | None = Field(default=None, min_length=2, max_length=10)
+    topic: str | None = Field(default=None, max_length=50, pattern=r"^[a-z_]+$")
+
+    @field_validator("content")
+    @classmethod
+    def _content_length(cls, content: str) -> str:
+        # Checked after NFC and whitespace clean-up, on what we would store.
+        if len(content) < CONTENT_MIN:
+            raise ValueError(f"Nội dung quá ngắn: cần ít nhất {CONTENT_MIN} ký tự (có {len(content)})")
+        if len(content) > CONTENT_MAX:
+            raise ValueError(f"Nội dung quá dài: tối đa {CONTENT_MAX} ký tự (có {len(content)})")
+        return content
+
+
+class PetitionerOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    address: str | None
+    phone: str | None
+
+
+class PetitionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    meeting_id: uuid.UUID
+    session_id: uuid.UUID
+    unit_code: str
+    content: str
+    topic: str | None
+    voters_count: int | None
+    repeat_of: uuid.UUID | None
+    matter_id: uuid.UUID | None
+    latest_status: str
+    agency_code: str | None
+    created_at: datetime
+    created_by: str
+    petitioners: list[PetitionerOut] | None = Field(
+        default=None, description="Chỉ trả về cho văn phòng (secretariat): dữ liệu cá nhân")
+
+
+class PetitionPage(BaseModel):
+    items: list[PetitionOut]
+    next_cursor: str | None
+
+
+class SimilarPetition(BaseModel):
+    id: uuid.UUID
+    code: str
+    content: str
+    unit_code: str
+    created_at: datetime
+    score: float = Field(description="Độ giống nhau 0..1")
+    latest_status: str
+    agency_code: str | None
+    matter_id: uuid.UUID | None
+
+
+class SimilarList(BaseModel):
+    petition_id: uuid.UUID
+    items: list[SimilarPetition]
+
+
+class LinkRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    earlier_id: uuid.UUID

@@ -1,0 +1,127 @@
+"""Petition use cases: record, list, search, find repeats, link repeats."""
+
+import base64
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.intake.meetings import service as meeting_service
+from services.intake.meetings.models import Meeting
+from services.intake.petitions import repository as petition_repository
+from services.intake.petitions import similarity
+from services.intake.petitions.codes import code_year, format_code
+from services.intake.petitions.models import Petition, Petitioner, PetitionLink
+from services.intake.petitions.repository import PetitionFilters
+from services.intake.petitions.schemas import PetitionCreate, SimilarPetition
+from shared.auth import Principal
+from shared.catalog import Catalog
+from shared.errors import conflict, invalid
+from shared.events import PetitionLinked, PetitionReceived
+from shared.persistence import utcnow
+from shared.text import fold
+from shared.unit_of_work import UnitOfWork
+
+SIMILAR_CANDIDATES = 5000
+SIMILAR_THRESHOLD = 0.3
+SIMILAR_LIMIT = 10
+
+
+async def resolve_meeting(db: AsyncSession, payload: PetitionCreate, catalog: Catalog) -> tuple[Meeting, str]:
+    """The petition's meeting and unit, or a 422 naming the field at fault."""
+    meeting = await meeting_service.get_meeting(db, payload.meeting_id)
+    if meeting is None:
+        raise invalid("meeting_id", f"Buổi tiếp xúc {payload.meeting_id} không tồn tại")
+    unit_code = payload.unit_code or meeting.unit_code
+    if unit_code not in catalog.units:
+        raise invalid("unit_code", f"Mã đơn vị hành chính {unit_code} không có trong danh mục")
+    return meeting, unit_code
+
+
+async def record_petition(uow: UnitOfWork, payload: PetitionCreate, meeting: Meeting, unit_code: str,
+                          user: Principal, code_timezone: str) -> tuple[Petition, list[Petitioner]]:
+    now = utcnow()
+    year = code_year(now, code_timezone)
+    number = await petition_repository.take_next_number(uow.session, year)
+    petition = Petition(
+        id=uuid.uuid4(), code=format_code(year, number), meeting_id=meeting.id, session_id=meeting.session_id,
+        unit_code=unit_code, content=payload.content, content_folded=fold(payload.content), topic=payload.topic,
+        voters_count=payload.voters_count, created_at=now, created_by=user.sub,
+    )
+    petitioners = [Petitioner(petition_id=petition.id, **p.model_dump()) for p in payload.petitioners]
+    await petition_repository.add(uow.session, petition, petitioners)
+    uow.emit(petition.id, PetitionReceived(
+        code=petition.code, session_id=meeting.session_id, meeting_id=meeting.id, meeting_kind=meeting.kind,
+        meeting_unit_code=meeting.unit_code, unit_code=unit_code, content=petition.content, topic=petition.topic,
+        voters_count=petition.voters_count, held_on=meeting.held_on, created_at=now,
+    ))
+    return petition, petitioners
+
+
+async def create_petition(uow: UnitOfWork, payload: PetitionCreate, user: Principal, catalog: Catalog,
+                          code_timezone: str) -> tuple[Petition, list[Petitioner]]:
+    meeting, unit_code = await resolve_meeting(uow.session, payload, catalog)
+    return await record_petition(uow, payload, meeting, unit_code, user, code_timezone)
+
+
+async def get_petition(db: AsyncSession, petition_id: uuid.UUID) -> Petition | None:
+    return await petition_repository.get(db, petition_id)
+
+
+async def petitioners_of(db: AsyncSession, petition_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Petitioner]]:
+    return await petition_repository.petitioners_of(db, petition_ids)
+
+
+def encode_cursor(petition: Petition) -> str:
+    raw = f"{petition.created_at.isoformat()}|{petition.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created_at, petition_id = raw.split("|")
+        return datetime.fromisoformat(created_at), uuid.UUID(petition_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid("cursor", "Con trỏ trang (cursor) không hợp lệ; dùng giá trị next_cursor đã nhận") from exc
+
+
+async def list_petitions(db: AsyncSession, filters: PetitionFilters, limit: int,
+                         cursor: str | None) -> tuple[list[Petition], str | None]:
+    after = decode_cursor(cursor) if cursor else None
+    rows = await petition_repository.page(db, filters, limit + 1, after)
+    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+async def similar_petitions(db: AsyncSession, petition: Petition) -> list[SimilarPetition]:
+    target = similarity.signature(petition.content)
+    candidates = await petition_repository.earlier_than(db, petition, SIMILAR_CANDIDATES)
+    scored = [(similarity.score(target, similarity.signature(c.content)), c) for c in candidates]
+    scored = sorted((pair for pair in scored if pair[0] >= SIMILAR_THRESHOLD), key=lambda pair: -pair[0])
+    return [
+        SimilarPetition(id=c.id, code=c.code, content=c.content, unit_code=c.unit_code, created_at=c.created_at,
+                        score=round(s, 3), latest_status=c.latest_status, agency_code=c.agency_code,
+                        matter_id=c.matter_id)
+        for s, c in scored[:SIMILAR_LIMIT]
+    ]
+
+
+async def link_petition(uow: UnitOfWork, petition: Petition, earlier_id: uuid.UUID, user: Principal) -> Petition:
+    earlier = await petition_repository.get(uow.session, earlier_id)
+    if earlier is None:
+        raise invalid("earlier_id", f"Kiến nghị {earlier_id} không tồn tại")
+    if earlier.id == petition.id or earlier.created_at > petition.created_at:
+        raise invalid("earlier_id", "Chỉ liên kết được với một kiến nghị ghi nhận trước kiến nghị này")
+    matter_id = earlier.matter_id or earlier.id
+    if matter_id == petition.id:
+        raise conflict("Liên kết này tạo vòng lặp: kiến nghị trước đã được liên kết với kiến nghị này")
+    petition.repeat_of, petition.matter_id = earlier.id, matter_id
+    await petition_repository.add_link(uow.session, PetitionLink(
+        petition_id=petition.id, earlier_id=earlier.id, matter_id=matter_id, linked_by=user.sub))
+    uow.emit(petition.id, PetitionLinked(earlier_id=earlier.id, matter_id=matter_id, by=user.sub))
+    # Repeats already linked to this petition now belong to the older matter too.
+    for repeat in await petition_repository.in_matter(uow.session, petition.id):
+        repeat.matter_id = matter_id
+        uow.emit(repeat.id, PetitionLinked(earlier_id=repeat.repeat_of, matter_id=matter_id, by=user.sub))
+    return petition

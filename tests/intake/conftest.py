@@ -1,0 +1,45 @@
+import asyncio
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from services.intake.app import create_app
+from services.intake.settings import IntakeSettings
+from shared.migrations import upgrade
+from tests.support.apps import auth_headers, running_app
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "intake" / "migrations"
+
+
+@asynccontextmanager
+async def intake_client(database_url: str, nats_url: str, run_dir: Path):
+    await asyncio.to_thread(upgrade, MIGRATIONS, database_url)
+    settings = IntakeSettings(database_url=database_url, nats_url=nats_url, run_dir=run_dir,
+                              environment="test", outbox_poll_seconds=0.2)
+    async with running_app(create_app(settings)) as client:
+        client.headers_for = lambda role, agency=None: auth_headers(settings, role, agency)
+        yield client
+
+
+@pytest.fixture
+async def intake(database_url, nats_server, tmp_path):
+    async with intake_client(database_url, nats_server.url, tmp_path) as client:
+        yield client
+
+
+@pytest.fixture
+def secretariat(intake):
+    return intake.headers_for("secretariat")
+
+
+async def make_meeting(client, headers, unit_code="02545", kind="voter_meeting") -> dict:
+    session = await client.post("/sessions", headers=headers,
+                                json={"name": "Kỳ họp thứ 20", "term": "2021-2026", "starts_on": "2024-12-05"})
+    assert session.status_code == 201, session.text
+    meeting = await client.post("/meetings", headers=headers, json={
+        "session_id": session.json()["id"], "held_on": "2024-11-20", "kind": kind,
+        "unit_code": unit_code, "delegates": ["Nguyễn Văn A"],
+    })
+    assert meeting.status_code == 201, meeting.text
+    return meeting.json()
