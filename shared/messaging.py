@@ -54,7 +54,7 @@ class NatsLink:
             try:
                 self.nc = await nats.connect(
                     self._url, name=self._name, connect_timeout=2, reconnect_time_wait=1,
-                    max_reconnect_attempts=-1, allow_reconnect=True, error_cb=self._on_error,
+                    max_reconnect_attempts=-1, allow_reconnect=True, error_cb=self._on_error, drain_timeout=5,
                 )
                 self.js = self.nc.jetstream(timeout=5)
                 await ensure_stream(self.js, self.stream_name)
@@ -196,6 +196,7 @@ class EventConsumer:
         self._uow_factory = uow_factory
         self._metrics = metrics
         self._batch = batch
+        self._subscription = None
 
     async def ensure(self):
         config = api.ConsumerConfig(
@@ -210,19 +211,28 @@ class EventConsumer:
 
     async def run(self) -> None:
         await self._link.ready.wait()
-        subscription = None
+        self._subscription = None
+        try:
+            await self._fetch_forever()
+        finally:
+            # A pull subscription left open makes drain() wait for its whole timeout.
+            if self._subscription is not None:
+                await _quietly(self._subscription.unsubscribe())
+
+    async def _fetch_forever(self) -> None:
         backoff = 0.2
         while True:
             try:
-                if subscription is None:
-                    subscription = await self.ensure()
-                messages = await subscription.fetch(self._batch, timeout=1)
+                if self._subscription is None:
+                    self._subscription = await self.ensure()
+                messages = await self._subscription.fetch(self._batch, timeout=1)
                 backoff = 0.2
             except (asyncio.TimeoutError, nats.errors.TimeoutError):
                 continue
             except Exception as exc:  # noqa: BLE001 - NATS away: retry, re-binding if needed
                 logger.warning("consumer %s: %s; retrying in %.1fs", self.spec.durable, exc, backoff)
-                subscription = None if not self._link.connected else subscription
+                if not self._link.connected:
+                    self._subscription = None
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue

@@ -1,0 +1,56 @@
+# Voter-petition tracking: intake, routing, monitoring (+ web pages) over NATS JetStream.
+# Every target installs what it needs into .venv first, so a fresh clone needs only Python 3.11+.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+RUN_DIR ?= run
+ROLE ?= secretariat
+AGENCY ?=
+
+.PHONY: install run test test-unit test-integration token demo eval bench migrate clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip setuptools
+	@PYTHONWARNINGS=ignore $(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: migrate, start NATS and every service, stay in the foreground until Ctrl-C
+run: install
+	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.run
+
+## make test: the whole suite, real nats-server and real SQLite/PostgreSQL databases
+test: install
+	@bash scripts/ensure-postgres.sh
+	@$(PY) -m pytest -q -p no:cacheprovider
+
+test-unit: install
+	@$(PY) -m pytest -q -p no:cacheprovider -m "not postgres" tests/unit
+
+## make token ROLE=agency AGENCY=08.SGTVT: a bearer token for the running system
+token: install
+	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.token --role "$(ROLE)" $(if $(AGENCY),--agency "$(AGENCY)")
+
+## make demo: load a small realistic sample into the running system
+demo: install
+	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.demo
+
+## make migrate: apply every service's Alembic migrations to its database
+migrate: install
+	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.run --migrate-only
+
+## make eval: routing quality on the labelled development set (cross-validated)
+eval: install
+	@$(PY) -m services.routing.classification.evaluate
+
+## make bench: speed figures (routing classification, monthly report over 1M petitions on PostgreSQL)
+bench: install
+	@bash scripts/ensure-postgres.sh
+	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PY) $$bench || exit 1; done
+
+clean:
+	rm -rf $(RUN_DIR) .pytest_cache
