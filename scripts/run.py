@@ -15,7 +15,11 @@ from shared.messaging import ensure_stream
 from shared.migrations import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
-NATS_PORT = 4222
+def _port(name: str, default: int) -> int:
+    return int(os.environ.get(f"{name.upper()}_PORT", default))
+
+
+NATS_PORT = _port("nats", 4222)
 
 
 @dataclass
@@ -25,8 +29,9 @@ class ServiceSpec:
     migrations: bool = True
 
 
-SERVICES = [ServiceSpec("intake", 8001), ServiceSpec("routing", 8002), ServiceSpec("monitoring", 8003),
-            ServiceSpec("web", 8000, migrations=False)]
+# Ports are the SPEC's; <NAME>_PORT overrides one (tests run a second system beside the first).
+SERVICES = [ServiceSpec("intake", _port("intake", 8001)), ServiceSpec("routing", _port("routing", 8002)),
+            ServiceSpec("monitoring", _port("monitoring", 8003)), ServiceSpec("web", _port("web", 8000), migrations=False)]
 
 
 @dataclass
@@ -74,6 +79,8 @@ def nats_child(run_dir: Path) -> Child:
 
 def service_child(spec: ServiceSpec, run_dir: Path, nats_url: str) -> Child:
     env = dict(os.environ, RUN_DIR=str(run_dir.resolve()), NATS_URL=nats_url, PORT=str(spec.port))
+    for other in SERVICES:  # the web pages find the APIs where this run put them
+        env.setdefault(f"{other.name.upper()}_URL", f"http://127.0.0.1:{other.port}")
     if spec.migrations:
         env["DATABASE_URL"] = database_url(spec, run_dir)
     command = [sys.executable, "-m", "uvicorn", "--factory", f"services.{spec.name}.app:create_app",
