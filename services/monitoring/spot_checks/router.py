@@ -1,0 +1,39 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from services.monitoring.requests import Now, RequestId
+from services.monitoring.roles import SPOT_CHECK_READERS, SPOT_CHECK_WRITERS
+from services.monitoring.spot_checks import service as spot_check_service
+from services.monitoring.spot_checks.schemas import FindingCreate, SpotCheckCreate, SpotCheckOut
+from shared.auth import Principal, require_roles
+from shared.service_app import RuntimeDep, UowDep
+
+router = APIRouter(tags=["giám sát xác suất"])
+
+Committee = Annotated[Principal, Depends(require_roles(*SPOT_CHECK_WRITERS))]
+Reader = Annotated[Principal, Depends(require_roles(*SPOT_CHECK_READERS))]
+
+
+@router.post("/spot-checks", status_code=201, response_model=SpotCheckOut)
+async def create_spot_check(payload: SpotCheckCreate, uow: UowDep, runtime: RuntimeDep, user: Committee,
+                            now: Now, request_id: RequestId):
+    """Rút mẫu ngẫu nhiên có thể kiểm chứng (theo từng cơ quan) các kiến nghị được báo cáo đã giải quyết."""
+    spot_check = await spot_check_service.create(uow, payload, user, runtime.settings, now, request_id)
+    await uow.commit()
+    return await spot_check_service.describe(uow, spot_check)
+
+
+@router.post("/spot-checks/{spot_check_id}/findings", status_code=201, response_model=SpotCheckOut)
+async def add_finding(spot_check_id: uuid.UUID, payload: FindingCreate, uow: UowDep, user: Committee, now: Now,
+                      request_id: RequestId):
+    """Ghi kết quả giám sát một kiến nghị trong mẫu; «chưa giải quyết» mở lại kiến nghị."""
+    spot_check = await spot_check_service.add_finding(uow, spot_check_id, payload, user, now, request_id)
+    await uow.commit()
+    return await spot_check_service.describe(uow, spot_check)
+
+
+@router.get("/spot-checks/{spot_check_id}", response_model=SpotCheckOut)
+async def get_spot_check(spot_check_id: uuid.UUID, uow: UowDep, _user: Reader):
+    return await spot_check_service.get(uow, spot_check_id)

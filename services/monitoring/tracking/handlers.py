@@ -1,0 +1,26 @@
+"""Consumers of other services' events (durable, idempotent through the inbox)."""
+
+from services.monitoring.settings import MonitoringSettings
+from services.monitoring.tracking import projections
+from shared.events import Envelope, PetitionLinked, PetitionReceived, PetitionRouted
+from shared.messaging import ConsumerSpec
+from shared.unit_of_work import UnitOfWork
+
+DURABLE = "monitoring-tracking"
+SUBJECTS = ["petitions.received", "petitions.routed", "petitions.linked"]
+
+
+def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
+    async def handle(uow: UnitOfWork, envelope: Envelope) -> None:
+        data = envelope.parsed()  # a payload that does not fit is a poison message
+        event_id = str(envelope.id)
+        if isinstance(data, PetitionReceived):
+            await projections.apply_received(uow.session, envelope.petition_id, data, envelope.source, event_id)
+        elif isinstance(data, PetitionRouted):
+            await projections.apply_routed(uow.session, envelope.petition_id, data, envelope.occurred_at,
+                                           settings, event_id)
+        elif isinstance(data, PetitionLinked):
+            await projections.apply_linked(uow.session, envelope.petition_id, data, envelope.occurred_at,
+                                           event_id)
+
+    return [ConsumerSpec(durable=DURABLE, subjects=SUBJECTS, handler=handle)]

@@ -1,0 +1,30 @@
+"""Recording a change: a new version of the petition's state and a timeline entry, together."""
+
+import json
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.monitoring.tracking import repository as petition_repository
+from services.monitoring.tracking.models import Petition, TimelineEntry
+
+
+def effective_time(petition: Petition, at: datetime) -> datetime:
+    """Events may arrive late; a change never starts before the state it replaces."""
+    return max(at, petition.changed_at) if petition.changed_at else at
+
+
+async def record(session: AsyncSession, petition: Petition, *, at: datetime, entry_type: str, by: str,
+                 details: dict, state_changed: bool = True, status_entered: bool = False,
+                 event_id: str | None = None, request_id: str | None = None) -> TimelineEntry:
+    """Call after changing `petition`: versions its state (if it changed) and appends to its timeline."""
+    if state_changed:
+        at = effective_time(petition, at)
+        petition.changed_at = at
+        await petition_repository.open_version(session, petition, at, status_entered)
+    entry = TimelineEntry(
+        petition_id=petition.id, at=at, type=entry_type, by=by, event_id=event_id, request_id=request_id,
+        details=json.dumps({k: v for k, v in details.items() if v is not None}, ensure_ascii=False, default=str),
+    )
+    petition_repository.add_timeline(session, entry)
+    return entry

@@ -1,0 +1,93 @@
+"""The read model: each petition's current state, its state history and its timeline."""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.monitoring.base import FOREVER, Base, UtcDateTime
+
+BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Petition(Base):
+    """Current state of a petition, built from events and agencies' status updates."""
+
+    __tablename__ = "petitions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    unit_code: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str | None] = mapped_column(String(20))
+    agency_code: Mapped[str | None] = mapped_column(String(40))
+    topic: Mapped[str | None] = mapped_column(String(60))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    due_on: Mapped[date | None] = mapped_column(Date)  # hạn trả lời, a date in local time
+    deadline_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the moment it becomes overdue
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    planned_completion: Mapped[date | None] = mapped_column(Date)
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False)
+    matter_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # first petition of a repeated matter
+    repeat_of: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime)  # start of the current version
+
+    __table_args__ = (
+        Index("ix_petitions_agency_status", "agency_code", "status"),
+        Index("ix_petitions_status", "status"),
+        Index("ix_petitions_received", "received_at", "id"),
+        Index("ix_petitions_unanswered_deadline", "deadline_at",
+              postgresql_where=text("answered_at IS NULL"), sqlite_where=text("answered_at IS NULL")),
+        Index("ix_petitions_matter", "matter_id",
+              postgresql_where=text("matter_id IS NOT NULL"), sqlite_where=text("matter_id IS NOT NULL")),
+        Index("ix_petitions_resolved", "agency_code", "resolved_at",
+              postgresql_where=text("status = 'resolved'"), sqlite_where=text("status = 'resolved'")),
+    )
+
+
+class PetitionVersion(Base):
+    """One interval of a petition's state (valid_from <= t < valid_to): answers "status as of t"."""
+
+    __tablename__ = "petition_versions"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    petition_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("petitions.id"))
+    valid_from: Mapped[datetime] = mapped_column(UtcDateTime)
+    valid_to: Mapped[datetime] = mapped_column(UtcDateTime, default=FOREVER)
+    status: Mapped[str] = mapped_column(String(40))
+    status_entered: Mapped[bool] = mapped_column(Boolean)  # this version began with a status change
+    level: Mapped[str | None] = mapped_column(String(20))
+    agency_code: Mapped[str | None] = mapped_column(String(40))
+    topic: Mapped[str | None] = mapped_column(String(60))
+    deadline_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    disputed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (
+        Index("ix_versions_petition_open", "petition_id", "valid_to"),
+        Index("ix_versions_entered", "status", "valid_from",
+              postgresql_where=text("status_entered"), sqlite_where=text("status_entered")),
+        Index("ix_versions_unanswered", "valid_to", "deadline_at",
+              postgresql_where=text("answered_at IS NULL AND deadline_at IS NOT NULL"),
+              sqlite_where=text("answered_at IS NULL AND deadline_at IS NOT NULL")),
+    )
+
+
+class TimelineEntry(Base):
+    """Every change to a petition: who, when, what, from which request or event. Never edited."""
+
+    __tablename__ = "timeline"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    petition_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("petitions.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    type: Mapped[str] = mapped_column(String(40))
+    by: Mapped[str] = mapped_column(String(200))
+    event_id: Mapped[str | None] = mapped_column(String(36))
+    request_id: Mapped[str | None] = mapped_column(String(100))
+    details: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+    __table_args__ = (Index("ix_timeline_petition", "petition_id", "id"),)

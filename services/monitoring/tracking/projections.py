@@ -1,0 +1,86 @@
+"""Building the read model from other services' events: received, routed, linked."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.monitoring.settings import MonitoringSettings
+from services.monitoring.tracking import history
+from services.monitoring.tracking import repository as petition_repository
+from services.monitoring.tracking import state_machine as sm
+from services.monitoring.tracking.deadlines import due_date, overdue_from
+from services.monitoring.tracking.models import Petition
+from shared.events import PetitionLinked, PetitionReceived, PetitionRouted
+
+
+class PetitionNotYetKnown(RuntimeError):
+    """An event about a petition whose `received` has not been applied yet: retried later."""
+
+
+async def _known(session: AsyncSession, petition_id: uuid.UUID) -> Petition:
+    petition = await petition_repository.get(session, petition_id, for_update=True)
+    if petition is None:
+        raise PetitionNotYetKnown(f"petition {petition_id} not received yet")
+    return petition
+
+
+async def apply_received(session: AsyncSession, petition_id: uuid.UUID, data: PetitionReceived,
+                         source: str, event_id: str | None = None) -> None:
+    if await petition_repository.get(session, petition_id) is not None:
+        return
+    matter_id = None
+    if data.repeat_of:
+        matter_id = await petition_repository.matter_of(session, data.repeat_of) or data.repeat_of
+    petition = Petition(
+        id=petition_id, code=data.code, unit_code=data.unit_code, status=sm.AWAITING_ROUTING, topic=data.topic,
+        received_at=data.created_at, disputed=False, matter_id=matter_id, repeat_of=data.repeat_of,
+        changed_at=data.created_at,
+    )
+    petition_repository.add(session, petition)
+    if matter_id:
+        await petition_repository.set_matter(session, [data.repeat_of, matter_id], matter_id)
+    details = {"code": data.code, "unit_code": data.unit_code, "meeting_kind": data.meeting_kind,
+               "session_id": data.session_id, "meeting_id": data.meeting_id, "topic": data.topic,
+               "repeat_of": data.repeat_of, "to_status": sm.AWAITING_ROUTING}
+    await history.record(session, petition, at=data.created_at, entry_type="received", by=source,
+                         details=details, status_entered=True, event_id=event_id)
+
+
+def assign(petition: Petition, agency_code: str, at: datetime, settings: MonitoringSettings) -> None:
+    """Give the petition to an agency with a fresh answer deadline."""
+    petition.status = sm.ASSIGNED
+    petition.agency_code = agency_code
+    petition.assigned_at = at
+    petition.due_on = due_date(at, settings.deadline_days(petition.level), settings.tz)
+    petition.deadline_at = overdue_from(petition.due_on, settings.tz)
+    petition.answered_at = petition.planned_completion = None
+
+
+async def apply_routed(session: AsyncSession, petition_id: uuid.UUID, data: PetitionRouted, at: datetime,
+                       settings: MonitoringSettings, event_id: str | None = None) -> None:
+    petition = await _known(session, petition_id)
+    # Confirming the same agency keeps the running deadline; a new agency starts a new one.
+    reassigned = petition.status in sm.UNROUTED or petition.agency_code != data.agency_code
+    changed = reassigned or petition.level != data.level or (data.topic and data.topic != petition.topic)
+    petition.level = data.level
+    petition.topic = data.topic or petition.topic
+    at = history.effective_time(petition, at)
+    if reassigned:
+        assign(petition, data.agency_code, at, settings)
+    details = {**data.model_dump(mode="json"), "deadline": petition.due_on,
+               "to_status": sm.ASSIGNED if reassigned else None}
+    await history.record(session, petition, at=at, entry_type="routed", by=data.decided_by, details=details,
+                         state_changed=bool(changed), status_entered=reassigned, event_id=event_id)
+
+
+async def apply_linked(session: AsyncSession, petition_id: uuid.UUID, data: PetitionLinked, at: datetime,
+                       event_id: str | None = None) -> None:
+    """A repeat of an earlier matter: reports count the matter once and show how often it came back."""
+    petition = await _known(session, petition_id)
+    petition.repeat_of = data.earlier_id
+    petition.matter_id = data.matter_id
+    await petition_repository.set_matter(session, [data.earlier_id, data.matter_id], data.matter_id)
+    await history.record(session, petition, at=at, entry_type="linked", by=data.by,
+                         details=data.model_dump(mode="json", exclude={"by"}), state_changed=False,
+                         event_id=event_id)

@@ -1,0 +1,73 @@
+"""A petition's status life cycle. Pure rules: no HTTP, no SQL.
+
+awaiting_routing --routed--> assigned --agency--> in_progress | resolved | unresolved_lack_of_resources
+                                                  | returned --routed--> assigned
+A spot-check finding `not_resolved` reopens a resolved petition: resolved -> in_progress (disputed).
+"""
+
+from collections.abc import Mapping
+
+AWAITING_ROUTING = "awaiting_routing"
+ASSIGNED = "assigned"
+IN_PROGRESS = "in_progress"
+RESOLVED = "resolved"
+UNRESOLVED = "unresolved_lack_of_resources"
+RETURNED = "returned"
+
+STATUSES = (AWAITING_ROUTING, ASSIGNED, IN_PROGRESS, RESOLVED, UNRESOLVED, RETURNED)
+AGENCY_STATUSES = (IN_PROGRESS, RESOLVED, UNRESOLVED, RETURNED)
+# An agency's reply to the council (có văn bản trả lời): any of these counts as answered.
+ANSWERS = frozenset({IN_PROGRESS, RESOLVED, UNRESOLVED})
+# Not with any agency: waiting for routing (first time or after a return).
+UNROUTED = frozenset({AWAITING_ROUTING, RETURNED})
+
+AGENCY_TRANSITIONS: Mapping[str, frozenset[str]] = {
+    AWAITING_ROUTING: frozenset(),
+    ASSIGNED: frozenset({IN_PROGRESS, RESOLVED, UNRESOLVED, RETURNED}),
+    # A new roadmap (in_progress again) or a new reason replaces the previous one.
+    IN_PROGRESS: frozenset({IN_PROGRESS, RESOLVED, UNRESOLVED, RETURNED}),
+    UNRESOLVED: frozenset({IN_PROGRESS, RESOLVED, UNRESOLVED}),
+    # Only a spot-check finding reopens a resolved petition.
+    RESOLVED: frozenset(),
+    RETURNED: frozenset(),
+}
+
+REQUIRED_FIELDS: Mapping[str, tuple[str, ...]] = {
+    IN_PROGRESS: ("planned_completion",),
+    RESOLVED: ("resolution",),
+    UNRESOLVED: ("reason",),
+    RETURNED: ("note",),
+}
+
+FIELD_MESSAGES = {
+    "planned_completion": "Cần ngày dự kiến hoàn thành (lộ trình) khi báo cáo đang giải quyết",
+    "resolution": "Cần nêu kết quả giải quyết khi báo cáo đã giải quyết",
+    "reason": "Cần nêu lý do (nguồn lực còn thiếu) khi báo cáo chưa giải quyết được",
+    "note": "Cần nêu lý do trả lại (không thuộc thẩm quyền của cơ quan)",
+}
+
+
+class IllegalTransition(Exception):
+    def __init__(self, current: str, target: str):
+        super().__init__(f"{current} -> {target}")
+        self.current = current
+        self.target = target
+
+
+def check_agency_transition(current: str, target: str) -> None:
+    if target not in AGENCY_TRANSITIONS.get(current, frozenset()):
+        raise IllegalTransition(current, target)
+
+
+def allowed_next(current: str) -> list[str]:
+    return sorted(AGENCY_TRANSITIONS.get(current, frozenset()))
+
+
+def missing_fields(target: str, values: Mapping[str, object]) -> list[str]:
+    """Required fields of a status update that are absent or blank."""
+    return [name for name in REQUIRED_FIELDS.get(target, ())
+            if values.get(name) is None or (isinstance(values.get(name), str) and not values[name].strip())]
+
+
+def can_reopen(current: str) -> bool:
+    return current == RESOLVED
