@@ -1,0 +1,8 @@
+"""Every routing table, imported together so Alembic and the app see one complete metadata."""
+
+from services.routing.base import Base, InboxEntry, OutboxMessage
+from services.routing.catalog.models import AdministrativeUnit, Agency, CatalogRevision
+from services.routing.routings.models import Routing, RoutingEntry
+
+__all__ = ["AdministrativeUnit", "Agency", "Base", "CatalogRevision", "InboxEntry", "OutboxMessage", "Routing",
+           "RoutingEntry"]

@@ -1,0 +1,41 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.routing.routings.models import Routing, RoutingEntry
+
+
+async def get(db: AsyncSession, petition_id: uuid.UUID, for_update: bool = False) -> Routing | None:
+    return await db.get(Routing, petition_id, with_for_update=for_update, populate_existing=for_update)
+
+
+async def add(db: AsyncSession, routing: Routing) -> None:
+    db.add(routing)
+    await db.flush()
+
+
+async def add_entry(db: AsyncSession, entry: RoutingEntry) -> None:
+    db.add(entry)
+    await db.flush()
+
+
+async def history(db: AsyncSession, petition_id: uuid.UUID) -> list[RoutingEntry]:
+    query = select(RoutingEntry).where(RoutingEntry.petition_id == petition_id).order_by(RoutingEntry.id)
+    return list(await db.scalars(query))
+
+
+async def page(db: AsyncSession, *, state: str | None, agency_code: str | None, level: str | None,
+               topic: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[Routing]:
+    """Oldest in the queue first; keyset pagination on (queued_at, petition_id)."""
+    query = select(Routing).order_by(Routing.queued_at, Routing.petition_id).limit(limit)
+    for column, value in ((Routing.state, state), (Routing.agency_code, agency_code), (Routing.level, level),
+                          (Routing.topic, topic)):
+        if value:
+            query = query.where(column == value)
+    if after is not None:
+        queued_at, petition_id = after
+        query = query.where(or_(Routing.queued_at > queued_at,
+                                and_(Routing.queued_at == queued_at, Routing.petition_id > petition_id)))
+    return list(await db.scalars(query))

@@ -1,0 +1,69 @@
+import uuid
+from datetime import datetime, timezone
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from shared.text import clean
+
+CleanText = Annotated[str, AfterValidator(clean)]
+Level = Literal["province", "district", "commune", "central"]
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every time we store is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_aware)]
+
+
+class HistoryEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: UtcDatetime
+    action: str = Field(description="classified | queued | confirmed | corrected | returned | return_ignored")
+    by: str
+    level: str | None
+    agency_code: str | None
+    topic: str | None
+    confidence: float | None
+    reason: str | None
+    explanation: list[str] | None
+    source: str | None
+
+
+class RoutingSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    petition_id: uuid.UUID
+    petition_code: str
+    state: Literal["assigned", "needs_review"]
+    level: str
+    agency_code: str
+    topic: str | None
+    confidence: float
+    explanation: list[str]
+    returned_by: list[str]
+    unit_code: str
+    content: str
+    queued_at: UtcDatetime
+    updated_at: UtcDatetime
+
+
+class RoutingOut(RoutingSummary):
+    history: list[HistoryEntryOut]
+
+
+class RoutingPage(BaseModel):
+    items: list[RoutingSummary]
+    next_cursor: str | None
+
+
+class AssignmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    level: Level
+    agency_code: str = Field(min_length=1, max_length=40)
+    reason: CleanText = Field(min_length=3, max_length=2000, description="Lý do xác nhận hoặc điều chỉnh")
+    topic: str | None = Field(default=None, max_length=60, description="Lĩnh vực, nếu cần sửa")

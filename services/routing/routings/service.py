@@ -1,0 +1,174 @@
+"""Routing of each petition: classify on receipt, confirm or correct by the secretariat, review on return.
+
+Every change is a new history entry; every assignment and reassignment emits petitions.routed
+(through the outbox of the caller's unit of work). Nothing here commits.
+"""
+
+import base64
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.routing.catalog import service as catalog_service
+from services.routing.classification.classifier import Decision, PetitionInput
+from services.routing.classification.holder import ClassifierHolder
+from services.routing.routings import repository as routing_repository
+from services.routing.routings.models import ASSIGNED, NEEDS_REVIEW, Routing, RoutingEntry
+from services.routing.routings.schemas import AssignmentIn
+from shared.auth import Principal
+from shared.errors import forbidden, invalid, not_found
+from shared.events import PetitionReceived, PetitionReturned, PetitionRouted
+from shared.messaging import PoisonMessage
+from shared.persistence import utcnow
+from shared.unit_of_work import UnitOfWork
+
+CLASSIFIER = "classifier"
+
+
+@dataclass
+class RoutingContext:
+    """What routing decisions need besides the database: the classifier and the review threshold."""
+
+    holder: ClassifierHolder
+    review_threshold: float
+
+
+async def route_received(uow: UnitOfWork, context: RoutingContext, petition_id: uuid.UUID,
+                         data: PetitionReceived, source: str) -> Routing | None:
+    """Classify a newly received petition; None when it was routed before (a redelivery)."""
+    db = uow.session
+    if await routing_repository.get(db, petition_id) is not None:
+        return None
+    classifier = await catalog_service.current_classifier(db, context.holder)
+    decision = classifier.classify(PetitionInput(data.content, data.unit_code or data.meeting_unit_code))
+    confident = decision.confidence >= context.review_threshold
+    routing = Routing(
+        petition_id=petition_id, petition_code=data.code, unit_code=data.unit_code,
+        meeting_unit_code=data.meeting_unit_code, content=data.content, returned_by=[], routed_count=0,
+        state=ASSIGNED if confident else NEEDS_REVIEW, queued_at=utcnow(), **_proposal(decision),
+    )
+    await routing_repository.add(db, routing)
+    await _record(db, routing, "classified", CLASSIFIER, source, explanation=list(decision.explanation))
+    if confident:
+        _emit_routed(uow, routing, CLASSIFIER, reason=None)
+    else:
+        reason = f"Độ tin cậy {decision.confidence:.2f} thấp hơn ngưỡng {context.review_threshold:.2f}: chờ thư ký xem xét"
+        await _record(db, routing, "queued", CLASSIFIER, source, reason=reason)
+    return routing
+
+
+async def assign(uow: UnitOfWork, petition_id: uuid.UUID, payload: AssignmentIn, user: Principal,
+                 source: str) -> Routing:
+    """The secretariat confirms the proposal or assigns another body; the history keeps who and why."""
+    db = uow.session
+    routing = await _get(db, petition_id, for_update=True)
+    agency = await catalog_service.agency_exists(db, payload.agency_code)
+    if agency is None:
+        raise invalid("agency_code", f"Cơ quan {payload.agency_code} không có trong danh mục")
+    if agency.level != payload.level:
+        raise invalid("level", f"Cơ quan {agency.code} thuộc cấp {agency.level}, không phải {payload.level}")
+    unchanged = (routing.level, routing.agency_code) == (payload.level, payload.agency_code)
+    was_assigned = routing.state == ASSIGNED
+    action = "confirmed" if unchanged else "corrected"
+    routing.level, routing.agency_code = payload.level, payload.agency_code
+    routing.topic = payload.topic or routing.topic
+    routing.state, routing.confidence = ASSIGNED, 1.0
+    routing.explanation = [f"Thư ký {user.sub} {'xác nhận' if unchanged else 'điều chỉnh'}: {payload.reason}",
+                           *[line for line in routing.explanation if not line.startswith("Thư ký ")]]
+    await _record(db, routing, action, user.sub, source, reason=payload.reason)
+    if not (unchanged and was_assigned):
+        _emit_routed(uow, routing, user.sub, reason=payload.reason)
+    await db.flush()
+    return routing
+
+
+async def record_return(uow: UnitOfWork, context: RoutingContext, petition_id: uuid.UUID,
+                        data: PetitionReturned, source: str) -> Routing:
+    """An agency says the petition is not within its competence: back to review, never to it again automatically."""
+    db = uow.session
+    routing = await routing_repository.get(db, petition_id, for_update=True)
+    if routing is None:
+        raise PoisonMessage(f"petition {petition_id} returned but never received by routing")
+    note = f"{data.agency_code} trả lại: {data.note}"
+    if routing.state != ASSIGNED or routing.agency_code != data.agency_code:
+        await _record(db, routing, "return_ignored", data.by, source, reason=note + " (không còn được giao cơ quan này)")
+        return routing
+    routing.returned_by = [*routing.returned_by, data.agency_code]
+    classifier = await catalog_service.current_classifier(db, context.holder)
+    decision = classifier.classify(PetitionInput(routing.content, routing.unit_code or routing.meeting_unit_code),
+                                   exclude=frozenset(routing.returned_by))
+    for key, value in _proposal(decision).items():
+        setattr(routing, key, value)
+    routing.explanation = [f"Cơ quan {note}", *decision.explanation]
+    routing.state, routing.queued_at = NEEDS_REVIEW, utcnow()
+    await _record(db, routing, "returned", data.by, source, reason=note, agency_code=data.agency_code)
+    await _record(db, routing, "queued", CLASSIFIER, source, explanation=list(decision.explanation),
+                  reason="Đề xuất mới, không gồm cơ quan đã trả lại; chờ thư ký quyết định")
+    return routing
+
+
+async def get_routing(uow: UnitOfWork, petition_id: uuid.UUID, user: Principal) -> tuple[Routing, list[RoutingEntry]]:
+    routing = await _get(uow.session, petition_id)
+    if user.role == "agency" and (routing.state != ASSIGNED or routing.agency_code != user.agency):
+        raise forbidden("Kiến nghị này không được giao cho cơ quan của bạn")
+    return routing, await routing_repository.history(uow.session, petition_id)
+
+
+async def list_routings(uow: UnitOfWork, user: Principal, *, state: str | None, agency_code: str | None,
+                        level: str | None, topic: str | None, cursor: str | None,
+                        limit: int) -> tuple[list[Routing], str | None]:
+    if user.role == "agency":
+        if agency_code not in (None, user.agency) or state not in (None, ASSIGNED):
+            raise forbidden("Cơ quan chỉ xem được các kiến nghị đã giao cho mình")
+        state, agency_code = ASSIGNED, user.agency
+    rows = await routing_repository.page(uow.session, state=state, agency_code=agency_code, level=level,
+                                         topic=topic, after=decode_cursor(cursor), limit=limit + 1)
+    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def encode_cursor(routing: Routing) -> str:
+    raw = f"{routing.queued_at.isoformat()}|{routing.petition_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        queued_at, petition_id = raw.split("|", 1)
+        return datetime.fromisoformat(queued_at), uuid.UUID(petition_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid("cursor", "Con trỏ trang không hợp lệ; hãy dùng next_cursor của trang trước") from exc
+
+
+def _proposal(decision: Decision) -> dict:
+    return {"level": decision.level, "agency_code": decision.agency_code, "topic": decision.topic,
+            "confidence": decision.confidence, "explanation": list(decision.explanation)}
+
+
+async def _get(db, petition_id: uuid.UUID, for_update: bool = False) -> Routing:
+    routing = await routing_repository.get(db, petition_id, for_update=for_update)
+    if routing is None:
+        raise not_found("Kiến nghị (trong phân loại)", petition_id)
+    return routing
+
+
+async def _record(db, routing: Routing, action: str, by: str, source: str, *, reason: str | None = None,
+                  explanation: list[str] | None = None, agency_code: str | None = None) -> None:
+    await routing_repository.add_entry(db, RoutingEntry(
+        petition_id=routing.petition_id, at=utcnow(), action=action, by=by, level=routing.level,
+        agency_code=agency_code or routing.agency_code, topic=routing.topic, confidence=routing.confidence,
+        reason=reason, explanation=explanation, source=source,
+    ))
+
+
+def _emit_routed(uow: UnitOfWork, routing: Routing, decided_by: str, reason: str | None) -> None:
+    uow.emit(routing.petition_id, PetitionRouted(
+        level=routing.level, agency_code=routing.agency_code, topic=routing.topic, confidence=routing.confidence,
+        explanation=list(routing.explanation), decided_by=decided_by, reason=reason,
+        reassignment=routing.routed_count > 0,
+    ))
+    routing.routed_count += 1
+
