@@ -2,40 +2,48 @@
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, distinct, func, literal, select
+from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.monitoring.tracking.models import Petition, PetitionVersion as V
-
-UNASSIGNED = "unassigned"
-UNCLASSIFIED = "unclassified"
-
-
-def _timeliness(at: datetime):
-    answered = V.answered_at.is_not(None)
-    return case(
-        (V.deadline_at.is_(None), literal("not_assigned")),
-        (and_(answered, V.answered_at < V.deadline_at), literal("on_time")),
-        (answered, literal("late")),
-        (V.deadline_at <= at, literal("overdue")),
-        else_=literal("within_deadline"),
-    )
+from services.monitoring.tracking.models import DeadlineCount, Petition, PetitionVersion as V, StateCount, TopicCount
 
 
 def _valid_at(at: datetime):
     return and_(V.valid_from <= at, V.valid_to > at)
 
 
-async def state_cube(session: AsyncSession, at: datetime) -> list[dict]:
-    """Petitions by (status, level, agency, topic, timeliness) as they stood at `at`: one row per combination."""
-    state = select(
-        V.status, func.coalesce(V.level, UNASSIGNED).label("level"),
-        func.coalesce(V.agency_code, UNASSIGNED).label("agency_code"),
-        func.coalesce(V.topic, UNCLASSIFIED).label("topic"), _timeliness(at).label("timeliness"),
-    ).where(_valid_at(at)).subquery()
-    columns = [state.c.status, state.c.level, state.c.agency_code, state.c.topic, state.c.timeliness]
-    rows = await session.execute(select(*columns, func.count().label("count")).group_by(*columns))
+async def state_counts(session: AsyncSession, month: str) -> list[dict]:
+    """Petitions by (status, level, agency) at the end of `month`, summed from the monthly ledger."""
+    total = func.sum(StateCount.delta)
+    keys = [StateCount.status, StateCount.level, StateCount.agency_code]
+    rows = await session.execute(select(*keys, total.label("count")).where(StateCount.month <= month)
+                                 .group_by(*keys).having(total != 0))
     return [dict(row._mapping) for row in rows]
+
+
+async def topic_counts(session: AsyncSession, month: str) -> dict[str, int]:
+    total = func.sum(TopicCount.delta)
+    rows = await session.execute(select(TopicCount.topic, total).where(TopicCount.month <= month)
+                                 .group_by(TopicCount.topic).having(total != 0))
+    return {topic: int(count) for topic, count in rows}
+
+
+async def deadline_counts(session: AsyncSession, month: str) -> list[dict]:
+    """Petitions by (agency, answer kind, deadline month of the unanswered) at the end of `month`."""
+    total = func.sum(DeadlineCount.delta)
+    keys = [DeadlineCount.agency_code, DeadlineCount.kind, DeadlineCount.deadline_month]
+    rows = await session.execute(select(*keys, total.label("count")).where(DeadlineCount.month <= month)
+                                 .group_by(*keys).having(total != 0))
+    return [dict(row._mapping) for row in rows]
+
+
+async def unanswered_due_between(session: AsyncSession, start: datetime, end: datetime) -> dict[str, int]:
+    """Unanswered petitions per agency whose deadline passed in [start, end] (their current state)."""
+    rows = await session.execute(
+        select(Petition.agency_code, func.count()).where(Petition.answered_at.is_(None), Petition.deadline_at >= start,
+                                                         Petition.deadline_at <= end)
+        .group_by(Petition.agency_code))
+    return {agency_code or "unassigned": int(count) for agency_code, count in rows}
 
 
 async def overdue(session: AsyncSession, at: datetime, limit: int) -> list[dict]:

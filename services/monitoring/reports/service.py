@@ -28,14 +28,16 @@ async def monthly_report(uow: UnitOfWork, month: str | None, settings: Monitorin
                          now: datetime) -> MonthlyReport:
     period = month_period(month, settings.tz, now)
     session = uow.session
-    cube = await report_repository.state_cube(session, period.as_of)
+    cube = await report_repository.state_counts(session, period.month)
+    topics = await report_repository.topic_counts(session, period.month)
+    deadlines = await _timeliness_rows(uow, period)
     overdue_rows = await report_repository.overdue(session, period.as_of, settings.report_overdue_limit)
     new = await _compare(period, lambda a, b: report_repository.received_between(session, a, b))
     resolved = await _compare(period, lambda a, b: report_repository.entered_between(session, sm.RESOLVED, a, b))
     total = sum(row["count"] for row in cube)
     matters = await _repeated_matters(uow, period, total)
     spot_checks = await _spot_checks(uow, period)
-    timeliness, statuses = rollup(cube, "timeliness"), rollup(cube, "status")
+    timeliness, statuses = rollup(deadlines, "timeliness"), rollup(cube, "status")
     agency_names = _agency_names(settings)
     return MonthlyReport(
         month=period.month, as_of=period.as_of, current_month=period.current, generated_at=now,
@@ -44,15 +46,40 @@ async def monthly_report(uow: UnitOfWork, month: str | None, settings: Monitorin
         by_outcome=breakdown({key: statuses.get(key, 0) for key in OUTCOMES}, OUTCOMES),
         by_level=breakdown(rollup(cube, "level"), LEVELS),
         by_agency=breakdown(rollup(cube, "agency_code")),
-        by_topic=breakdown(rollup(cube, "topic")),
+        by_topic=breakdown(topics),
         timeliness=breakdown(timeliness, TIMELINESS),
         answered=breakdown({key: timeliness.get(key, 0) for key in ANSWER_TIMELINESS}, ANSWER_TIMELINESS),
-        agencies=_agency_rows(cube, agency_names),
+        agencies=_agency_rows(cube, deadlines, agency_names),
         overdue=OverdueList(count=timeliness.get("overdue", 0),
                             items=[_overdue_item(row, period.as_of, settings) for row in overdue_rows]),
         new=new, resolved=resolved, repeated_matters=matters, spot_checks=spot_checks,
         labels=_labels(cube, agency_names),
     )
+
+
+async def _timeliness_rows(uow: UnitOfWork, period: ReportPeriod) -> list[dict]:
+    """(agency, timeliness, count) at the report's moment: unanswered petitions are overdue once their deadline passed.
+
+    The ledger keeps unanswered petitions by deadline month: earlier months are overdue at the end of the
+    report month, later ones are not; for the month in progress the day counts, so those are split now.
+    """
+    rows = await report_repository.deadline_counts(uow.session, period.month)
+    passed = (await report_repository.unanswered_due_between(uow.session, period.start, period.as_of)
+              if period.current else {})
+    result = []
+    for row in rows:
+        agency_code, count = row["agency_code"], int(row["count"])
+        if row["kind"] != "unanswered":
+            result.append({"agency_code": agency_code, "timeliness": row["kind"], "count": count})
+        elif row["deadline_month"] < period.month or (row["deadline_month"] == period.month and not period.current):
+            result.append({"agency_code": agency_code, "timeliness": "overdue", "count": count})
+        elif row["deadline_month"] > period.month:
+            result.append({"agency_code": agency_code, "timeliness": "within_deadline", "count": count})
+        else:
+            overdue = passed.get(agency_code, 0)
+            result += [{"agency_code": agency_code, "timeliness": "overdue", "count": overdue},
+                       {"agency_code": agency_code, "timeliness": "within_deadline", "count": count - overdue}]
+    return result
 
 
 async def _compare(period: ReportPeriod, count) -> Comparison:
@@ -61,13 +88,13 @@ async def _compare(period: ReportPeriod, count) -> Comparison:
     return Comparison(this_month=this_month, last_month=last_month, change=this_month - last_month)
 
 
-def _agency_rows(cube: list[dict], names: dict[str, str]) -> list[AgencyRow]:
+def _agency_rows(cube: list[dict], deadlines: list[dict], names: dict[str, str]) -> list[AgencyRow]:
     statuses = crosstab(cube, "agency_code", "status")
-    timeliness = crosstab(cube, "agency_code", "timeliness")
-    rows = [AgencyRow(agency_code=code, name=names.get(code, labels.UNASSIGNED_AGENCY if code == "unassigned" else code),
-                      total=sum(counts.values()), by_status={s: counts.get(s, 0) for s in sm.STATUSES},
-                      on_time=timeliness[code].get("on_time", 0), late=timeliness[code].get("late", 0),
-                      overdue=timeliness[code].get("overdue", 0))
+    timeliness = crosstab(deadlines, "agency_code", "timeliness")
+    rows = [AgencyRow(agency_code=code, name=_agency_name(code, names), total=sum(counts.values()),
+                      by_status={s: counts.get(s, 0) for s in sm.STATUSES},
+                      on_time=timeliness.get(code, {}).get("on_time", 0), late=timeliness.get(code, {}).get("late", 0),
+                      overdue=timeliness.get(code, {}).get("overdue", 0))
             for code, counts in statuses.items()]
     return sorted(rows, key=lambda row: (-row.overdue, -row.total, row.agency_code))
 
@@ -110,6 +137,9 @@ def _labels(cube: list[dict], agency_names: dict[str, str]) -> dict[str, dict[st
     return {
         "status": dict(labels.STATUS), "level": dict(labels.LEVEL), "topic": dict(labels.TOPIC),
         "timeliness": dict(labels.TIMELINESS), "conclusion": dict(labels.CONCLUSION),
-        "agency": {code: agency_names.get(code, labels.UNASSIGNED_AGENCY if code == "unassigned" else code)
-                   for code in sorted(agencies)},
+        "agency": {code: _agency_name(code, agency_names) for code in sorted(agencies)},
     }
+
+
+def _agency_name(code: str, names: dict[str, str]) -> str:
+    return labels.UNASSIGNED_AGENCY if code == "unassigned" else names.get(code, code)

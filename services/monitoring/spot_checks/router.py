@@ -26,10 +26,11 @@ async def create_spot_check(payload: SpotCheckCreate, uow: UowDep, runtime: Runt
 
 
 @router.post("/spot-checks/{spot_check_id}/findings", status_code=201, response_model=SpotCheckOut)
-async def add_finding(spot_check_id: uuid.UUID, payload: FindingCreate, uow: UowDep, user: Committee, now: Now,
-                      request_id: RequestId):
+async def add_finding(spot_check_id: uuid.UUID, payload: FindingCreate, uow: UowDep, runtime: RuntimeDep,
+                      user: Committee, now: Now, request_id: RequestId):
     """Ghi kết quả giám sát một kiến nghị trong mẫu; «chưa giải quyết» mở lại kiến nghị."""
-    spot_check = await spot_check_service.add_finding(uow, spot_check_id, payload, user, now, request_id)
+    spot_check = await spot_check_service.add_finding(uow, spot_check_id, payload, user, runtime.settings, now,
+                                                      request_id)
     await uow.commit()
     return await spot_check_service.describe(uow, spot_check)
 

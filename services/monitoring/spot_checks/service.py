@@ -71,7 +71,7 @@ async def _get(uow: UnitOfWork, spot_check_id: uuid.UUID) -> SpotCheck:
 
 
 async def add_finding(uow: UnitOfWork, spot_check_id: uuid.UUID, payload: FindingCreate, user: Principal,
-                      now: datetime, request_id: str | None = None) -> SpotCheck:
+                      settings: MonitoringSettings, now: datetime, request_id: str | None = None) -> SpotCheck:
     spot_check = await _get(uow, spot_check_id)
     item = await spot_check_repository.item(uow.session, spot_check_id, payload.petition_id)
     if item is None or item.stage is None:
@@ -82,7 +82,8 @@ async def add_finding(uow: UnitOfWork, spot_check_id: uuid.UUID, payload: Findin
     ))
     petition = await petition_service.get_for_update(uow, payload.petition_id)
     await petition_service.record_finding(uow, petition, spot_check_id=spot_check_id, verdict=payload.verdict,
-                                          note=payload.note, by=user.sub, at=now, request_id=request_id)
+                                          note=payload.note, by=user.sub, at=now, tz=settings.tz,
+                                          request_id=request_id)
     await uow.session.flush()
     await _widen_if_planned(uow, spot_check, item.agency_code, now)
     return spot_check

@@ -15,12 +15,13 @@ def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
         data = envelope.parsed()  # a payload that does not fit is a poison message
         event_id = str(envelope.id)
         if isinstance(data, PetitionReceived):
-            await projections.apply_received(uow.session, envelope.petition_id, data, envelope.source, event_id)
+            await projections.apply_received(uow.session, envelope.petition_id, data, envelope.source, settings.tz,
+                                              event_id)
         elif isinstance(data, PetitionRouted):
             await projections.apply_routed(uow.session, envelope.petition_id, data, envelope.occurred_at,
                                            settings, event_id)
         elif isinstance(data, PetitionLinked):
             await projections.apply_linked(uow.session, envelope.petition_id, data, envelope.occurred_at,
-                                           event_id)
+                                           settings.tz, event_id)
 
     return [ConsumerSpec(durable=DURABLE, subjects=SUBJECTS, handler=handle)]

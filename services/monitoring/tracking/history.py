@@ -2,6 +2,7 @@
 
 import json
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,14 +15,14 @@ def effective_time(petition: Petition, at: datetime) -> datetime:
     return max(at, petition.changed_at) if petition.changed_at else at
 
 
-async def record(session: AsyncSession, petition: Petition, *, at: datetime, entry_type: str, by: str,
-                 details: dict, state_changed: bool = True, status_entered: bool = False,
+async def record(session: AsyncSession, petition: Petition, *, at: datetime, tz: ZoneInfo, entry_type: str,
+                 by: str, details: dict, state_changed: bool = True, status_entered: bool = False,
                  event_id: str | None = None, request_id: str | None = None) -> TimelineEntry:
     """Call after changing `petition`: versions its state (if it changed) and appends to its timeline."""
     if state_changed:
         at = effective_time(petition, at)
         petition.changed_at = at
-        await petition_repository.open_version(session, petition, at, status_entered)
+        await petition_repository.open_version(session, petition, at, tz, status_entered)
     entry = TimelineEntry(
         petition_id=petition.id, at=at, type=entry_type, by=by, event_id=event_id, request_id=request_id,
         details=json.dumps({k: v for k, v in details.items() if v is not None}, ensure_ascii=False, default=str),

@@ -91,3 +91,41 @@ class TimelineEntry(Base):
     details: Mapped[str] = mapped_column(Text, default="{}")  # JSON
 
     __table_args__ = (Index("ix_timeline_petition", "petition_id", "id"),)
+
+
+class StateCount(Base):
+    """Monthly ledger of state changes: +1 for the state a petition enters, -1 for the one it leaves.
+
+    Summing `delta` over months <= M gives the petitions by status, level and agency at the end of M
+    without scanning the history: the monthly report stays fast at millions of petitions.
+    """
+
+    __tablename__ = "state_counts"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM, local calendar
+    status: Mapped[str] = mapped_column(String(40), primary_key=True)
+    level: Mapped[str] = mapped_column(String(20), primary_key=True)  # "unassigned" when none
+    agency_code: Mapped[str] = mapped_column(String(40), primary_key=True)  # "unassigned" when none
+    delta: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TopicCount(Base):
+    """The same ledger by topic (lĩnh vực)."""
+
+    __tablename__ = "topic_counts"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(60), primary_key=True)  # "unclassified" when none
+    delta: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DeadlineCount(Base):
+    """The same ledger for deadlines, per agency: answered on time / late, unanswered by deadline month, none."""
+
+    __tablename__ = "deadline_counts"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # not_assigned|on_time|late|unanswered
+    deadline_month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "" unless unanswered
+    delta: Mapped[int] = mapped_column(Integer, default=0)

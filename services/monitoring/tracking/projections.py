@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +27,7 @@ async def _known(session: AsyncSession, petition_id: uuid.UUID) -> Petition:
 
 
 async def apply_received(session: AsyncSession, petition_id: uuid.UUID, data: PetitionReceived,
-                         source: str, event_id: str | None = None) -> None:
+                         source: str, tz: ZoneInfo, event_id: str | None = None) -> None:
     if await petition_repository.get(session, petition_id) is not None:
         return
     matter_id = None
@@ -43,7 +44,7 @@ async def apply_received(session: AsyncSession, petition_id: uuid.UUID, data: Pe
     details = {"code": data.code, "unit_code": data.unit_code, "meeting_kind": data.meeting_kind,
                "session_id": data.session_id, "meeting_id": data.meeting_id, "topic": data.topic,
                "repeat_of": data.repeat_of, "to_status": sm.AWAITING_ROUTING}
-    await history.record(session, petition, at=data.created_at, entry_type="received", by=source,
+    await history.record(session, petition, at=data.created_at, tz=tz, entry_type="received", by=source,
                          details=details, status_entered=True, event_id=event_id)
 
 
@@ -70,17 +71,17 @@ async def apply_routed(session: AsyncSession, petition_id: uuid.UUID, data: Peti
         assign(petition, data.agency_code, at, settings)
     details = {**data.model_dump(mode="json"), "deadline": petition.due_on,
                "to_status": sm.ASSIGNED if reassigned else None}
-    await history.record(session, petition, at=at, entry_type="routed", by=data.decided_by, details=details,
+    await history.record(session, petition, at=at, tz=settings.tz, entry_type="routed", by=data.decided_by, details=details,
                          state_changed=bool(changed), status_entered=reassigned, event_id=event_id)
 
 
 async def apply_linked(session: AsyncSession, petition_id: uuid.UUID, data: PetitionLinked, at: datetime,
-                       event_id: str | None = None) -> None:
+                       tz: ZoneInfo, event_id: str | None = None) -> None:
     """A repeat of an earlier matter: reports count the matter once and show how often it came back."""
     petition = await _known(session, petition_id)
     petition.repeat_of = data.earlier_id
     petition.matter_id = data.matter_id
     await petition_repository.set_matter(session, [data.earlier_id, data.matter_id], data.matter_id)
-    await history.record(session, petition, at=at, entry_type="linked", by=data.by,
+    await history.record(session, petition, at=at, tz=tz, entry_type="linked", by=data.by,
                          details=data.model_dump(mode="json", exclude={"by"}), state_changed=False,
                          event_id=event_id)

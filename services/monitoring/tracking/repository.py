@@ -3,12 +3,17 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.monitoring.base import FOREVER
-from services.monitoring.tracking.models import Petition, PetitionVersion, TimelineEntry
+from services.monitoring.tracking.ledger import deadline_key, month_of, state_key, topic_key
+from services.monitoring.tracking.models import (
+    DeadlineCount, Petition, PetitionVersion, StateCount, TimelineEntry, TopicCount,
+)
 
 
 @dataclass(frozen=True)
@@ -33,20 +38,37 @@ def add(session: AsyncSession, petition: Petition) -> None:
     session.add(petition)
 
 
-async def open_version(session: AsyncSession, petition: Petition, at: datetime, status_entered: bool) -> None:
-    """Close the petition's current version at `at` and open one holding its present state."""
+async def open_version(session: AsyncSession, petition: Petition, at: datetime, tz: ZoneInfo,
+                       status_entered: bool) -> None:
+    """Close the petition's current version at `at`, open one holding its present state, post both to the ledgers."""
     await session.flush()
-    await session.execute(
-        update(PetitionVersion)
-        .where(PetitionVersion.petition_id == petition.id, PetitionVersion.valid_to == FOREVER)
-        .values(valid_to=at)
-    )
-    session.add(PetitionVersion(
+    current = (await session.scalars(select(PetitionVersion).where(
+        PetitionVersion.petition_id == petition.id, PetitionVersion.valid_to == FOREVER))).one_or_none()
+    if current is not None:
+        current.valid_to = at
+        await _post(session, current, at, tz, -1)
+    version = PetitionVersion(
         petition_id=petition.id, valid_from=at, valid_to=FOREVER, status=petition.status,
         status_entered=status_entered, level=petition.level, agency_code=petition.agency_code,
         topic=petition.topic, deadline_at=petition.deadline_at, answered_at=petition.answered_at,
         disputed=petition.disputed,
-    ))
+    )
+    session.add(version)
+    await _post(session, version, at, tz, +1)
+
+
+async def _post(session: AsyncSession, version: PetitionVersion, at: datetime, tz: ZoneInfo, delta: int) -> None:
+    month = month_of(at, tz)
+    for model, key in ((StateCount, state_key(version)), (TopicCount, topic_key(version)),
+                       (DeadlineCount, deadline_key(version, tz))):
+        await _add_delta(session, model, {"month": month, **key}, delta)
+
+
+async def _add_delta(session: AsyncSession, model, key: dict, delta: int) -> None:
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(model).values(**key, delta=delta)
+    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={"delta": model.delta + stmt.excluded.delta})
+    await session.execute(stmt)
 
 
 def add_timeline(session: AsyncSession, entry: TimelineEntry) -> None:
@@ -112,3 +134,4 @@ async def codes(session: AsyncSession, petition_ids: list[uuid.UUID]) -> dict[uu
         return {}
     rows = await session.execute(select(Petition.id, Petition.code).where(Petition.id.in_(petition_ids)))
     return {row.id: row.code for row in rows}
+

@@ -9,7 +9,7 @@ from services.monitoring.tracking import service as petition_service
 from services.monitoring.tracking.repository import PetitionFilter
 from services.monitoring.tracking.schemas import Level, PetitionPage, PetitionStatusOut, Status, StatusUpdate
 from shared.auth import Principal, require_roles
-from shared.service_app import UowDep
+from shared.service_app import RuntimeDep, UowDep
 
 router = APIRouter(tags=["theo dõi kiến nghị"])
 
@@ -35,9 +35,10 @@ async def list_petitions(uow: UowDep, user: Reader, now: Now,
 
 
 @router.post("/petitions/{petition_id}/status-updates", status_code=201, response_model=PetitionStatusOut)
-async def post_status_update(petition_id: uuid.UUID, update: StatusUpdate, uow: UowDep, user: Writer,
-                             now: Now, request_id: RequestId):
+async def post_status_update(petition_id: uuid.UUID, update: StatusUpdate, uow: UowDep, runtime: RuntimeDep,
+                             user: Writer, now: Now, request_id: RequestId):
     """Cơ quan báo cáo kết quả giải quyết kiến nghị được giao."""
-    petition = await petition_service.update_status(uow, petition_id, update, user, now, request_id)
+    tz = runtime.settings.tz
+    petition = await petition_service.update_status(uow, petition_id, update, user, now, tz, request_id)
     await uow.commit()
     return await petition_service.describe(uow, petition, now)

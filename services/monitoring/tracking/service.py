@@ -4,6 +4,7 @@ import base64
 import json
 import uuid
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from services.monitoring import labels
 from services.monitoring.tracking import history
@@ -65,7 +66,7 @@ def _apply(petition: Petition, update: StatusUpdate, at: datetime) -> None:
 
 
 async def update_status(uow: UnitOfWork, petition_id: uuid.UUID, update: StatusUpdate, user: Principal,
-                        now: datetime, request_id: str | None = None) -> Petition:
+                        now: datetime, tz: ZoneInfo, request_id: str | None = None) -> Petition:
     _check_required(update)
     petition = await load(uow, petition_id, user, for_update=True)
     _check_transition(petition, update.status)
@@ -77,7 +78,7 @@ async def update_status(uow: UnitOfWork, petition_id: uuid.UUID, update: StatusU
         planned_completion=update.planned_completion, resolution=update.resolution, reason=update.reason,
         disputed=petition.disputed, by=user.sub,
     )
-    await history.record(uow.session, petition, at=at, entry_type="status_changed", by=user.sub,
+    await history.record(uow.session, petition, at=at, tz=tz, entry_type="status_changed", by=user.sub,
                          details=change.model_dump(mode="json", exclude={"by"}), status_entered=True,
                          request_id=request_id)
     uow.emit(petition.id, change)
@@ -87,16 +88,16 @@ async def update_status(uow: UnitOfWork, petition_id: uuid.UUID, update: StatusU
 
 
 async def record_finding(uow: UnitOfWork, petition: Petition, *, spot_check_id: uuid.UUID, verdict: str,
-                         note: str | None, by: str, at: datetime, request_id: str | None) -> bool:
+                         note: str | None, by: str, at: datetime, tz: ZoneInfo, request_id: str | None) -> bool:
     """A spot-check verdict on the timeline; `not_resolved` reopens a resolved petition. True if reopened."""
     details = {"spot_check_id": str(spot_check_id), "verdict": verdict, "note": note}
     if verdict != "not_resolved" or not sm.can_reopen(petition.status):
-        await history.record(uow.session, petition, at=at, entry_type="spot_check_finding", by=by,
+        await history.record(uow.session, petition, at=at, tz=tz, entry_type="spot_check_finding", by=by,
                              details=details, state_changed=False, request_id=request_id)
         return False
     agency_code = petition.agency_code
     petition.status, petition.disputed = sm.IN_PROGRESS, True
-    await history.record(uow.session, petition, at=at, entry_type="resolution_disputed", by=by,
+    await history.record(uow.session, petition, at=at, tz=tz, entry_type="resolution_disputed", by=by,
                          details={**details, "from_status": sm.RESOLVED, "to_status": sm.IN_PROGRESS},
                          status_entered=True, request_id=request_id)
     uow.emit(petition.id, ResolutionDisputed(spot_check_id=spot_check_id, agency_code=agency_code,
