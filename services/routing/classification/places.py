@@ -81,7 +81,8 @@ class Gazetteer:
         return re.compile(rf"(?<!\w)({kind_alt})\s*({name_alt})(?!\w)")
 
     def mentions(self, text: PreparedText) -> list[Mention]:
-        pattern, form = (self._pattern_accented, text.accented) if text.marked else (self._pattern_folded, text.folded)
+        pattern, form = (self._pattern_accented, text.accented.text) if text.marked else \
+            (self._pattern_folded, text.folded.text)
         found: list[Mention] = []
         for match in pattern.finditer(form):
             tier = self._tier_of(match.group(1))

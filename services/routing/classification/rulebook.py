@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from services.routing.classification.text import Phrase, PreparedText, compile_phrase
+from services.routing.classification.text import PhraseSet, PreparedText, compile_phrase
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_RULES_FILE = DATA_DIR / "rules.yaml"
@@ -22,14 +22,11 @@ class RulebookError(ValueError):
 
 @dataclass(frozen=True)
 class PhraseGroup:
-    phrases: tuple[Phrase, ...]
+    phrases: PhraseSet
 
     def first_match(self, text: PreparedText) -> str | None:
-        for phrase in self.phrases:
-            match = phrase.search(text)
-            if match:
-                return match.group(0)
-        return None
+        hit = self.phrases.search(text)
+        return hit[2] if hit else None
 
 
 @dataclass(frozen=True)
@@ -67,18 +64,18 @@ class Rule:
 class TopicVocabulary:
     topic: str
     label: str
-    weighted: tuple[tuple[Phrase, float], ...]
+    weighted: tuple[tuple[PhraseSet, float], ...]  # strong phrases first
 
     def score(self, text: PreparedText) -> tuple[float, list[str]]:
-        """Sum of the weights of the phrases found; a phrase inside one already counted adds nothing."""
+        """Weight of each distinct phrase found; a phrase overlapping one already counted adds nothing."""
         total, hits, spans = 0.0, [], []
-        for phrase, weight in self.weighted:
-            match = phrase.search(text)
-            if match is None or any(match.start() < end and start < match.end() for start, end in spans):
-                continue
-            spans.append(match.span())
-            total += weight
-            hits.append(match.group(0))
+        for phrases, weight in self.weighted:
+            for begin, finish, matched in phrases.hits(text):
+                if matched in hits or any(begin < end and start < finish for start, end in spans):
+                    continue
+                spans.append((begin, finish))
+                total += weight
+                hits.append(matched)
         return total, hits
 
 
@@ -96,7 +93,7 @@ class Rulebook:
 
 
 def _group(phrases) -> PhraseGroup:
-    return PhraseGroup(tuple(compile_phrase(p) for p in phrases))
+    return PhraseGroup(PhraseSet.of(compile_phrase(p) for p in phrases))
 
 
 def _outcome(raw: dict, where: str) -> Outcome:
@@ -131,9 +128,9 @@ def _rule(raw: dict, topics: set[str]) -> Rule:
 def _topics(raw: dict) -> dict[str, TopicVocabulary]:
     vocabularies = {}
     for topic, spec in raw.items():
-        weighted = [(compile_phrase(p), 3.0) for p in spec.get("strong", [])]
-        weighted += [(compile_phrase(p), 1.0) for p in spec.get("words", [])]
-        vocabularies[topic] = TopicVocabulary(topic, spec.get("label", topic), tuple(weighted))
+        weighted = ((PhraseSet.of(compile_phrase(p) for p in spec.get("strong", [])), 3.0),
+                    (PhraseSet.of(compile_phrase(p) for p in spec.get("words", [])), 1.0))
+        vocabularies[topic] = TopicVocabulary(topic, spec.get("label", topic), weighted)
     return vocabularies
 
 
