@@ -5,11 +5,14 @@ Order (competence guide): the highest-priority competence rule whose words appea
 (units named in the text, else the petition's unit); failing any rule, the topic's default body.
 """
 
+import logging
 from dataclasses import dataclass, field
 
 from services.routing.classification.places import Gazetteer, Place, UnitRecord
 from services.routing.classification.rulebook import Outcome, Rule, Rulebook
 from services.routing.classification.text import PreparedText
+
+logger = logging.getLogger(__name__)
 
 LEVEL_LABELS = {"central": "Trung ương (qua Đoàn ĐBQH tỉnh)", "province": "tỉnh", "district": "huyện",
                 "commune": "xã"}
@@ -64,6 +67,16 @@ class Classifier:
         if not provinces:
             raise ValueError("the catalog has no province-level unit")
         self.province = provinces[0]
+        for missing in self.unknown_agencies():
+            logger.warning("rules name agency %s, which the catalog lacks: those rules cannot assign", missing)
+
+    def unknown_agencies(self) -> list[str]:
+        """Province-level agency codes the rules use but the catalog does not have."""
+        outcomes = [r.outcome for r in self.rulebook.rules if r.outcome] + list(self.rulebook.defaults.values())
+        wanted = {(o.level, o.agency) for o in outcomes}
+        wanted |= {(level, agency) for o in outcomes for level, agency in o.addressed.items()}
+        codes = {f"{self.province}.{agency}" for level, agency in wanted if level in ("central", "province")}
+        return sorted(codes - set(self.agencies))
 
     def classify(self, petition: PetitionInput, exclude: frozenset[str] = frozenset()) -> Decision:
         text = PreparedText.of(petition.content)
@@ -76,6 +89,8 @@ class Classifier:
         if draft is None:
             draft = self._from_topic_default(scores, place, addressed, exclude)
         topic, topic_hits = self._topic(scores, draft, [rule for rule, _hits in candidates])
+        if addressed and addressed != draft.level and draft.level != "central":
+            draft.confidence *= 0.9  # voters asked another level: a reason to look twice
         explanation = self._explain(draft, topic, topic_hits, place, addressed, addressed_hit)
         confidence = round(max(0.0, min(1.0, draft.confidence)), 3)
         explanation.append(f"Độ tin cậy: {confidence:.2f}")
@@ -186,8 +201,6 @@ class Classifier:
         if addressed:
             lines.append(f"Cử tri đề nghị cấp {LEVEL_LABELS[addressed]} («{addressed_hit}») — là tín hiệu, "
                          f"không phải căn cứ quyết định")
-            if addressed != draft.level and draft.level != "central":
-                draft.confidence *= 0.9
         agency = self.agencies[draft.agency_code]
         lines.append(f"Cơ quan đề xuất: {agency.name} ({agency.code}), cấp {LEVEL_LABELS[draft.level]}")
         return lines

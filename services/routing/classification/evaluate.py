@@ -19,7 +19,11 @@ from services.routing.classification.classifier import Classifier, Decision, Pet
 from services.routing.classification.rulebook import LEVELS, load_rulebook
 from shared.catalog import DEFAULT_CATALOG
 
-DEFAULT_DATA = Path(__file__).resolve().parents[3] / "tests" / "data" / "petitions-dev.jsonl"
+DATA_DIR = Path(__file__).resolve().parents[3] / "tests" / "data"
+DEFAULT_DATA = DATA_DIR / "petitions-dev.jsonl"
+# Written by the routing developer from the competence guide, after the rules: a check against
+# over-fitting to the development lines, not an independent test.
+CHECK_DATA = DATA_DIR / "petitions-check.jsonl"
 DEFAULT_THRESHOLD = 0.6
 
 
@@ -70,11 +74,21 @@ def accuracy_lines(results: list[Scored], title: str) -> list[str]:
 
 def confusion_lines(results: list[Scored], expected, predicted, labels: list[str], title: str) -> list[str]:
     counts = Counter((expected(r), predicted(r)) for r in results)
-    width = max(10, *(len(label) for label in labels)) + 1
-    lines = [f"{title} (rows: expected, columns: predicted)", " " * width + "".join(f"{l[:9]:>10}" for l in labels)]
+    lines = [f"{title} (rows: expected, columns: predicted)", " " * 11 + "".join(f"{l[:9]:>10}" for l in labels)]
     for row in labels:
         if any(counts[(row, col)] for col in labels):
-            lines.append(f"{row:<{width}}" + "".join(f"{counts[(row, col)] or '.':>10}" for col in labels))
+            lines.append(f"{row[:10]:<11}" + "".join(f"{counts[(row, col)] or '.':>10}" for col in labels))
+    return lines
+
+
+def mix_up_lines(results: list[Scored], expected, predicted, title: str) -> list[str]:
+    """Per expected label: count, correct, and what it was mistaken for (a confusion table, long form)."""
+    lines = [f"{title}: expected label, n, correct, mistaken for"]
+    for label in sorted({expected(r) for r in results}):
+        rows = [r for r in results if expected(r) == label]
+        wrong = Counter(predicted(r) for r in rows if predicted(r) != label)
+        mistakes = ", ".join(f"{k} x{v}" for k, v in wrong.most_common()) or "-"
+        lines.append(f"  {label:<24} {len(rows):>3} {len(rows) - sum(wrong.values()):>4}   {mistakes}")
     return lines
 
 
@@ -98,14 +112,26 @@ def error_lines(results: list[Scored]) -> list[str]:
     return lines
 
 
-def report(results: list[Scored], threshold: float, with_errors: bool) -> str:
-    topics = sorted({r.item["topic"] for r in results} | {r.decision.topic or "-" for r in results})
+def _agency_kind(code: str) -> str:
+    """'02545.UBND' → '<xã>.UBND', '076.UBND' → '<huyện>.UBND'; other agencies by their code."""
+    unit, _, abbreviation = code.partition(".")
+    if abbreviation == "UBND" and len(unit) == 5:
+        return "<xã>.UBND"
+    if abbreviation == "UBND" and len(unit) == 3:
+        return "<huyện>.UBND"
+    return code
+
+
+def report(results: list[Scored], threshold: float, with_errors: bool, title: str) -> str:
     sections = [
+        [f"=== {title} ==="],
         accuracy_lines(results, "All petitions, scored as unseen"),
         confusion_lines(results, lambda r: r.item["expected_level"], lambda r: r.decision.level, list(LEVELS),
                         "Level confusion"),
-        confusion_lines(results, lambda r: r.item["topic"], lambda r: r.decision.topic or "-", topics,
-                        "Topic confusion"),
+        mix_up_lines(results, lambda r: r.item["topic"], lambda r: r.decision.topic or "-", "Topic confusion"),
+        mix_up_lines(results, lambda r: _agency_kind(r.item["expected_agency"]),
+                     lambda r: r.decision.agency_code if not r.agency_ok else _agency_kind(r.item["expected_agency"]),
+                     "Agency confusion (People's Committees grouped by level)"),
         review_lines(results, threshold),
     ]
     if with_errors:
@@ -115,12 +141,16 @@ def report(results: list[Scored], threshold: float, with_errors: bool) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, action="append",
+                        help=f"a labelled JSONL file (default: {DEFAULT_DATA.name} and {CHECK_DATA.name})")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--errors", action="store_true", help="list every petition routed wrongly")
     args = parser.parse_args(argv)
-    results = score(default_classifier(), load_items(args.data))
-    print(report(results, args.threshold, args.errors))
+    classifier = default_classifier()
+    for path in args.data or [DEFAULT_DATA, CHECK_DATA]:
+        if not path.exists():
+            continue
+        print(report(score(classifier, load_items(path)), args.threshold, args.errors, path.name), end="\n\n")
     return 0
 
 
