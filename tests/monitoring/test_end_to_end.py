@@ -1,0 +1,92 @@
+"""Intake → routing → monitoring through a real nats-server: status update, spot-check, monthly report."""
+
+import asyncio
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from services.monitoring.app import create_app
+from services.monitoring.settings import MonitoringSettings
+from shared.migrations import upgrade
+from tests.intake.conftest import intake_client, make_meeting
+from tests.monitoring.conftest import MIGRATIONS
+from tests.routing.conftest import CONFIDENT, routing_client
+from tests.support.apps import auth_headers, running_app
+from tests.support.events import wait_for_events
+from tests.support.servers import NatsServer
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+@pytest.fixture(scope="module")
+def own_nats():
+    """A nats-server of its own: the consumers must not see other tests' petitions."""
+    server = NatsServer()
+    server.start()
+    yield server
+    server.cleanup()
+
+
+async def eventually(probe, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(0.2)
+
+
+async def test_intake_routing_status_update_spot_check_and_report(database_url, own_nats, tmp_path):
+    monitoring_url = database_url.replace("service.db", "monitoring.db")
+    await asyncio.to_thread(upgrade, MIGRATIONS, monitoring_url)
+    settings = MonitoringSettings(database_url=monitoring_url, nats_url=own_nats.url, run_dir=tmp_path / "monitoring",
+                                  environment="test", outbox_poll_seconds=0.2)
+    async with intake_client(database_url.replace("service.db", "intake.db"), own_nats.url, tmp_path / "intake") as intake, \
+            routing_client(database_url, own_nats.url, tmp_path / "routing"), \
+            running_app(create_app(settings)) as monitoring:
+        secretariat = intake.headers_for("secretariat")
+        meeting = await make_meeting(intake, secretariat, unit_code="02545")
+        created = await intake.post("/petitions", headers=secretariat, json={"meeting_id": meeting["id"],
+                                                                            "content": CONFIDENT})
+        assert created.status_code == 201, created.text
+        petition_id, code = created.json()["id"], created.json()["code"]
+        committee, agency = auth_headers(settings, "committee"), auth_headers(settings, "agency", "08.SGTVT")
+
+        async def assigned():
+            response = await monitoring.get(f"/petitions/{petition_id}/status", headers=committee)
+            return response.status_code == 200 and response.json()["status"] == "assigned" and response.json()
+
+        status = await eventually(assigned)
+        assert (status["code"], status["agency_code"], status["level"]) == (code, "08.SGTVT", "province")
+        assert [entry["type"] for entry in status["timeline"]] == ["received", "routed"]
+
+        response = await monitoring.post(f"/petitions/{petition_id}/status-updates", headers=agency,
+                                         json={"status": "resolved", "note": "Đã hoàn thành",
+                                               "resolution": "Đã nâng cấp tuyến ĐT.186"})
+        assert response.status_code == 201, response.text
+        [changed] = await wait_for_events(own_nats.url, "petitions.status_changed", {petition_id})
+        assert changed["source"] == "monitoring" and changed["data"]["to_status"] == "resolved"
+
+        today = datetime.now(timezone.utc).astimezone(settings.tz).date()
+        spot_check = await monitoring.post("/spot-checks", headers=committee, json={
+            "period_from": (today - timedelta(days=1)).isoformat(), "period_to": today.isoformat(),
+            "agency_codes": ["08.SGTVT"], "assigned_to": "Ban Kinh tế - Ngân sách"})
+        assert spot_check.status_code == 201, spot_check.text
+        body = spot_check.json()
+        assert [item["petition_id"] for item in body["sample"]] == [petition_id]
+        finding = await monitoring.post(f"/spot-checks/{body['id']}/findings", headers=committee, json={
+            "petition_id": petition_id, "verdict": "not_resolved", "note": "Đoạn qua xã vẫn hư hỏng"})
+        assert finding.status_code == 201
+        assert finding.json()["lots"][0]["conclusion"] == "refer"
+        [disputed] = await wait_for_events(own_nats.url, "petitions.resolution_disputed", {petition_id})
+        assert disputed["data"]["spot_check_id"] == body["id"]
+
+        status = (await monitoring.get(f"/petitions/{petition_id}/status", headers=agency)).json()
+        assert status["status"] == "in_progress" and status["disputed"] is True
+        report = (await monitoring.get("/reports/monthly", headers=committee)).json()
+        assert report["by_status"]["in_progress"]["count"] == 1 and report["total"] == 1
+        assert report["spot_checks"]["conclusions"]["refer"] == 1
+        assert report["timeliness"]["on_time"]["count"] == 1
