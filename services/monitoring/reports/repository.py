@@ -74,11 +74,15 @@ async def repeated_matters(session: AsyncSession, at: datetime, limit: int) -> t
     per_matter = (select(Petition.matter_id, func.count().label("petitions"))
                   .where(Petition.matter_id.is_not(None), Petition.received_at <= at)
                   .group_by(Petition.matter_id).having(func.count() > 1).subquery())
-    totals = (await session.execute(select(func.coalesce(func.sum(per_matter.c.petitions), 0), func.count())
-                                    .select_from(per_matter))).one()
-    top = await session.execute(
-        select(per_matter.c.matter_id, per_matter.c.petitions, Petition.code, Petition.status,
-               Petition.agency_code, Petition.topic)
-        .join(Petition, Petition.id == per_matter.c.matter_id, isouter=True)
-        .order_by(per_matter.c.petitions.desc(), per_matter.c.matter_id).limit(limit))
-    return int(totals[0]), int(totals[1]), [dict(row._mapping) for row in top]
+    ranked = (select(per_matter.c.matter_id, per_matter.c.petitions,
+                     func.count().over().label("matters"), func.sum(per_matter.c.petitions).over().label("in_matters"))
+              .order_by(per_matter.c.petitions.desc(), per_matter.c.matter_id).limit(limit).subquery())
+    rows = (await session.execute(
+        select(ranked, Petition.code, Petition.status, Petition.agency_code, Petition.topic)
+        .join(Petition, Petition.id == ranked.c.matter_id, isouter=True)
+        .order_by(ranked.c.petitions.desc(), ranked.c.matter_id))).all()
+    if not rows:
+        return 0, 0, []
+    top = [{key: row._mapping[key] for key in ("matter_id", "petitions", "code", "status", "agency_code", "topic")}
+           for row in rows]
+    return int(rows[0].in_matters), int(rows[0].matters), top

@@ -41,7 +41,7 @@ class Petition(Base):
         Index("ix_petitions_received", "received_at", "id"),
         Index("ix_petitions_unanswered_deadline", "deadline_at",
               postgresql_where=text("answered_at IS NULL"), sqlite_where=text("answered_at IS NULL")),
-        Index("ix_petitions_matter", "matter_id",
+        Index("ix_petitions_matter", "matter_id", "received_at",
               postgresql_where=text("matter_id IS NOT NULL"), sqlite_where=text("matter_id IS NOT NULL")),
         Index("ix_petitions_resolved", "agency_code", "resolved_at",
               postgresql_where=text("status = 'resolved'"), sqlite_where=text("status = 'resolved'")),
@@ -70,7 +70,8 @@ class PetitionVersion(Base):
         Index("ix_versions_petition_open", "petition_id", "valid_to"),
         Index("ix_versions_entered", "status", "valid_from",
               postgresql_where=text("status_entered"), sqlite_where=text("status_entered")),
-        Index("ix_versions_unanswered", "valid_to", "deadline_at",
+        # Overdue lists walk unanswered versions in deadline order and stop at the limit.
+        Index("ix_versions_unanswered", "deadline_at", postgresql_include=["valid_from", "valid_to", "petition_id"],
               postgresql_where=text("answered_at IS NULL AND deadline_at IS NOT NULL"),
               sqlite_where=text("answered_at IS NULL AND deadline_at IS NOT NULL")),
     )

@@ -66,7 +66,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('petitions', schema=None) as batch_op:
         batch_op.create_index('ix_petitions_agency_status', ['agency_code', 'status'], unique=False)
-        batch_op.create_index('ix_petitions_matter', ['matter_id'], unique=False, postgresql_where=sa.text('matter_id IS NOT NULL'), sqlite_where=sa.text('matter_id IS NOT NULL'))
+        batch_op.create_index('ix_petitions_matter', ['matter_id', 'received_at'], unique=False, postgresql_where=sa.text('matter_id IS NOT NULL'), sqlite_where=sa.text('matter_id IS NOT NULL'))
         batch_op.create_index('ix_petitions_received', ['received_at', 'id'], unique=False)
         batch_op.create_index('ix_petitions_resolved', ['agency_code', 'resolved_at'], unique=False, postgresql_where=sa.text("status = 'resolved'"), sqlite_where=sa.text("status = 'resolved'"))
         batch_op.create_index('ix_petitions_status', ['status'], unique=False)
@@ -123,7 +123,7 @@ def upgrade() -> None:
     with op.batch_alter_table('petition_versions', schema=None) as batch_op:
         batch_op.create_index('ix_versions_entered', ['status', 'valid_from'], unique=False, postgresql_where=sa.text('status_entered'), sqlite_where=sa.text('status_entered'))
         batch_op.create_index('ix_versions_petition_open', ['petition_id', 'valid_to'], unique=False)
-        batch_op.create_index('ix_versions_unanswered', ['valid_to', 'deadline_at'], unique=False, postgresql_where=sa.text('answered_at IS NULL AND deadline_at IS NOT NULL'), sqlite_where=sa.text('answered_at IS NULL AND deadline_at IS NOT NULL'))
+        batch_op.create_index('ix_versions_unanswered', ['deadline_at'], unique=False, postgresql_include=['valid_from', 'valid_to', 'petition_id'], postgresql_where=sa.text('answered_at IS NULL AND deadline_at IS NOT NULL'), sqlite_where=sa.text('answered_at IS NULL AND deadline_at IS NOT NULL'))
 
     op.create_table('spot_check_findings',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -200,7 +200,7 @@ def downgrade() -> None:
 
     op.drop_table('spot_check_findings')
     with op.batch_alter_table('petition_versions', schema=None) as batch_op:
-        batch_op.drop_index('ix_versions_unanswered', postgresql_where=sa.text('answered_at IS NULL AND deadline_at IS NOT NULL'), sqlite_where=sa.text('answered_at IS NULL AND deadline_at IS NOT NULL'))
+        batch_op.drop_index('ix_versions_unanswered', postgresql_include=['valid_from', 'valid_to', 'petition_id'], postgresql_where=sa.text('answered_at IS NULL AND deadline_at IS NOT NULL'), sqlite_where=sa.text('answered_at IS NULL AND deadline_at IS NOT NULL'))
         batch_op.drop_index('ix_versions_petition_open')
         batch_op.drop_index('ix_versions_entered', postgresql_where=sa.text('status_entered'), sqlite_where=sa.text('status_entered'))
 
