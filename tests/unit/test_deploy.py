@@ -18,9 +18,8 @@ def test_every_deployment_runs_an_existing_app_with_health_probes():
     for deployment in deployments:
         [container] = deployment["spec"]["template"]["spec"]["containers"]
         factory = next(arg for arg in container["command"] if arg.startswith("services."))
-        module = factory.split(":")[0]
-        if deployment["metadata"]["name"] == "intake":
-            assert importlib.util.find_spec(module) is not None
+        module, _, function = factory.partition(":")
+        assert function == "create_app" and importlib.util.find_spec(module) is not None
         assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
         assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
 
