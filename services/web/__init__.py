@@ -1,0 +1,1 @@
+"""Web pages (trang web) for the secretariat, agencies and the standing committee, in Vietnamese."""

@@ -1,0 +1,186 @@
+/* Helpers every page uses: the token, calls through the /api proxy, Vietnamese labels, problem+json display.
+   No framework, nothing fetched from the internet. Page scripts live in their templates. */
+"use strict";
+const KN = (() => {
+  const KEY = "kn-token";
+  const L = window.NHAN || {};
+
+  function token() { return sessionStorage.getItem(KEY); }
+  function setToken(value) { sessionStorage.setItem(KEY, value.trim().replace(/^Bearer\s+/i, "")); }
+  function logout() { sessionStorage.removeItem(KEY); }
+
+  /* The JWT payload, decoded for display only (the services verify the signature). */
+  function decode(jwt) {
+    const part = (jwt || "").split(".")[1];
+    if (!part) return null;
+    try {
+      const b64 = part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "=");
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      return JSON.parse(new TextDecoder().decode(bytes));
+    } catch (e) { return null; }
+  }
+  function claims() {
+    const c = decode(token());
+    if (!c || !c.role) return null;
+    if (c.exp && c.exp * 1000 < Date.now()) return null;
+    return c;
+  }
+
+  class ApiError extends Error {
+    constructor(status, problem) { super(problem.detail || problem.title || "Lỗi " + status); this.status = status; this.problem = problem; }
+  }
+
+  /* Call a service through the proxy: api("intake/petitions", {method, json, form, query}). */
+  async function api(path, opts = {}) {
+    const headers = { Accept: "application/json" };
+    if (token()) headers.Authorization = "Bearer " + token();
+    let body;
+    if (opts.json !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(opts.json); }
+    else if (opts.form) body = opts.form;
+    let url = "/api/" + path;
+    if (opts.query) {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== null && v !== "") q.append(k, v);
+      if ([...q].length) url += (url.includes("?") ? "&" : "?") + q;
+    }
+    let response;
+    try { response = await fetch(url, { method: opts.method || (body ? "POST" : "GET"), headers, body }); }
+    catch (e) { throw new ApiError(0, { title: "Mất kết nối", detail: "Không gửi được yêu cầu tới máy chủ. Kiểm tra mạng rồi thử lại." }); }
+    const text = await response.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch (e) { data = { detail: text }; }
+    if (!response.ok) throw new ApiError(response.status, data || {});
+    return data;
+  }
+  const items = (data) => (Array.isArray(data) ? data : (data && data.items) || []);
+
+  /* h("a", {href: "/x", class: "y"}, "text", child): DOM built from text, never from HTML strings. */
+  function h(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else if (k === "class") node.className = v;
+      else node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) if (c !== undefined && c !== null && c !== false)
+      node.append(c instanceof Node ? c : String(c));
+    return node;
+  }
+  const $ = (sel, root = document) => root.querySelector(sel);
+  const label = (kind, key) => (key === null || key === undefined || key === "") ? "—" : ((L[kind] || {})[key] || key);
+  const badge = (status) => h("span", { class: "badge st-" + status }, label("status", status));
+
+  const TZ = { timeZone: "Asia/Ho_Chi_Minh" };
+  function date(s) {
+    if (!s) return "—";
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+    return m ? `${m[3]}/${m[2]}/${m[1]}` : new Date(s).toLocaleDateString("vi-VN", TZ);
+  }
+  const datetime = (s) => s ? new Date(s).toLocaleString("vi-VN", { ...TZ, dateStyle: "short", timeStyle: "short" }) : "—";
+  const percent = (x) => (x === null || x === undefined) ? "—" : Number(x).toLocaleString("vi-VN", { maximumFractionDigits: 1 }) + "%";
+  const ratio = (x) => (x === null || x === undefined) ? "—" : (x * 100).toLocaleString("vi-VN", { maximumFractionDigits: 1 }) + "%";
+
+  /* table([{label, value: row => node|text}], rows, "Không có dữ liệu") */
+  function table(columns, rows, empty) {
+    if (!rows.length) return h("p", { class: "empty" }, empty || "Không có dữ liệu.");
+    return h("div", { class: "table-wrap" }, h("table", {},
+      h("thead", {}, h("tr", {}, columns.map((c) => h("th", { class: c.num ? "num" : null }, c.label)))),
+      h("tbody", {}, rows.map((r) => h("tr", {}, columns.map((c) => h("td", { class: c.num ? "num" : null, "data-label": c.label }, c.value(r))))))));
+  }
+
+  /* Values of a form's named fields; empty ones left out. */
+  function values(form) {
+    const out = {};
+    for (const [k, v] of new FormData(form).entries()) if (typeof v === "string" && v.trim() !== "") out[k] = v.trim();
+    return out;
+  }
+
+  function clearErrors(root) {
+    root.querySelectorAll(".field-error").forEach((n) => n.remove());
+    root.querySelectorAll(".invalid").forEach((n) => n.classList.remove("invalid"));
+  }
+
+  /* Show an error: the problem's title and detail in `box`, each field error next to its field in `form`. */
+  function showError(box, err, form) {
+    const p = (err && err.problem) || { title: "Lỗi", detail: String(err && err.message || err) };
+    if (form) clearErrors(form);
+    box.replaceChildren();
+    box.className = "notice error";
+    box.hidden = false;
+    const head = h("strong", {}, p.title || "Lỗi");
+    box.append(head, " ", p.detail || "");
+    if (err && err.status === 401) box.append(" ", h("a", { href: "/dang-nhap" }, "Đăng nhập lại"));
+    if (err && err.status === 403) box.append(" ", "(vai trò đang đăng nhập: ", label("role", (claims() || {}).role), ")");
+    const loose = [];
+    for (const e of p.errors || []) {
+      const field = form && form.querySelector(`[data-field="${CSS.escape(e.field)}"], [name="${CSS.escape(e.field)}"]`);
+      if (field) {
+        field.classList.add("invalid");
+        field.insertAdjacentElement("afterend", h("div", { class: "field-error", role: "alert" }, e.message));
+      } else loose.push(e);
+    }
+    if (loose.length) box.append(h("ul", {}, loose.map((e) => h("li", {}, h("code", {}, e.field), ": ", e.message))));
+    box.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+  function notice(box, text, kind) {
+    box.className = "notice " + (kind || "ok");
+    box.hidden = false;
+    box.replaceChildren(...[].concat(text));
+  }
+
+  /* Run `work` with the button disabled; errors go to `box` (and next to fields of `form`). */
+  async function busy(button, box, form, work) {
+    if (button) button.disabled = true;
+    if (box) box.hidden = true;
+    if (form) clearErrors(form);
+    try { return await work(); }
+    catch (err) { if (box) showError(box, err, form); else throw err; }
+    finally { if (button) button.disabled = false; }
+  }
+
+  let unitCache, agencyCache;
+  async function units() {
+    if (!unitCache) unitCache = api("routing/units").then(items).catch(() => { unitCache = null; return []; });
+    return unitCache;
+  }
+  async function agencies() {
+    if (!agencyCache) agencyCache = api("routing/agencies").then(items).catch(() => { agencyCache = null; return []; });
+    return agencyCache;
+  }
+  const named = (list, code) => { const x = list.find((u) => u.code === code); return x ? `${x.name} (${code})` : (code || "—"); };
+
+  /* Options "Tên (mã)" of units or agencies for a <select>, grouped by level. */
+  function fillSelect(select, list, placeholder) {
+    select.replaceChildren(h("option", { value: "" }, placeholder || "— Chọn —"));
+    for (const level of Object.keys(L.level)) {
+      const group = list.filter((x) => x.level === level);
+      if (group.length) select.append(h("optgroup", { label: label("level", level) },
+        group.map((x) => h("option", { value: x.code }, `${x.name} (${x.code})`))));
+    }
+  }
+
+  function requireLogin() {
+    const ok = !!claims();
+    const box = $("#login-needed");
+    if (box) box.hidden = ok;
+    return ok;
+  }
+
+  function initChrome() {
+    const c = claims();
+    const role = c && c.role;
+    document.querySelectorAll("[data-roles]").forEach((n) => { n.hidden = !role || !n.dataset.roles.split(" ").includes(role); });
+    const who = $("#who-text"), link = $("#who-link");
+    if (c && who) {
+      who.textContent = `${c.sub} · ${label("role", c.role)}${c.agency ? " · " + c.agency : ""}`;
+      link.textContent = "Đổi / đăng xuất";
+    }
+    if (document.body.dataset.needsLogin !== undefined) requireLogin();
+  }
+  document.addEventListener("DOMContentLoaded", initChrome);
+
+  return { token, setToken, logout, decode, claims, api, items, h, $, label, badge, date, datetime, percent,
+           ratio, table, values, clearErrors, showError, notice, busy, units, agencies, named, fillSelect,
+           requireLogin, ApiError };
+})();
