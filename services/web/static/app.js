@@ -77,16 +77,22 @@ const KN = (() => {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
     return m ? `${m[3]}/${m[2]}/${m[1]}` : new Date(s).toLocaleDateString("vi-VN", TZ);
   }
-  const datetime = (s) => s ? new Date(s).toLocaleString("vi-VN", { ...TZ, dateStyle: "short", timeStyle: "short" }) : "—";
+  function datetime(s) {
+    if (!s) return "—";
+    const d = new Date(s);
+    const time = d.toLocaleTimeString("vi-VN", { ...TZ, hour: "2-digit", minute: "2-digit" });
+    return `${d.toLocaleDateString("vi-VN", { ...TZ, day: "2-digit", month: "2-digit", year: "numeric" })} ${time}`;
+  }
   const percent = (x) => (x === null || x === undefined) ? "—" : Number(x).toLocaleString("vi-VN", { maximumFractionDigits: 1 }) + "%";
   const ratio = (x) => (x === null || x === undefined) ? "—" : (x * 100).toLocaleString("vi-VN", { maximumFractionDigits: 1 }) + "%";
 
-  /* table([{label, value: row => node|text}], rows, "Không có dữ liệu") */
+  const cls = (c) => [c.num ? "num" : "", c.cls || ""].join(" ").trim() || null;
+  /* table([{label, value: row => node|text, num?, cls?}], rows, "Không có dữ liệu") */
   function table(columns, rows, empty) {
     if (!rows.length) return h("p", { class: "empty" }, empty || "Không có dữ liệu.");
     return h("div", { class: "table-wrap" }, h("table", {},
-      h("thead", {}, h("tr", {}, columns.map((c) => h("th", { class: c.num ? "num" : null }, c.label)))),
-      h("tbody", {}, rows.map((r) => h("tr", {}, columns.map((c) => h("td", { class: c.num ? "num" : null, "data-label": c.label }, c.value(r))))))));
+      h("thead", {}, h("tr", {}, columns.map((c) => h("th", { class: cls(c) }, c.label)))),
+      h("tbody", {}, rows.map((r) => h("tr", {}, columns.map((c) => h("td", { class: cls(c), "data-label": c.label }, c.value(r))))))));
   }
 
   /* Values of a form's named fields; empty ones left out. */
@@ -101,6 +107,27 @@ const KN = (() => {
     root.querySelectorAll(".invalid").forEach((n) => n.classList.remove("invalid"));
   }
 
+  /* The services' validation messages, some still in the validator's English, as an officer reads them. */
+  const MESSAGES = [
+    [/^Value error, /, ""],
+    [/^Field required$/, "Bắt buộc nhập"],
+    [/^Input should be a valid UUID.*/, "Chưa chọn hoặc không hợp lệ"],
+    [/^String should have at least (\d+) characters?$/, "Cần ít nhất $1 ký tự"],
+    [/^String should have at most (\d+) characters?$/, "Tối đa $1 ký tự"],
+    [/^Input should be greater than or equal to (\S+)$/, "Phải từ $1 trở lên"],
+    [/^Input should be less than or equal to (\S+)$/, "Phải không quá $1"],
+    [/^Input should be a valid integer.*/, "Phải là số nguyên"],
+    [/^Input should be a valid number.*/, "Phải là số"],
+    [/^Input should be a valid date.*/, "Ngày không hợp lệ"],
+    [/^Input should be (('[^']*'(, | or )?)+)$/, "Phải là một trong: $1"],
+    [/^Extra inputs are not permitted$/, "Trường không được phép"],
+  ];
+  function say(field, message) {
+    if (/phone$/.test(field) && /pattern/.test(message)) return "Số điện thoại không đúng dạng: 6–20 chữ số, có thể có dấu cách, chấm, gạch ngang, dấu + ở đầu";
+    if (/pattern/.test(message)) return "Không đúng định dạng";
+    return MESSAGES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
+  }
+
   /* Show an error: the problem's title and detail in `box`, each field error next to its field in `form`. */
   function showError(box, err, form) {
     const p = (err && err.problem) || { title: "Lỗi", detail: String(err && err.message || err) };
@@ -109,18 +136,19 @@ const KN = (() => {
     box.className = "notice error";
     box.hidden = false;
     const head = h("strong", {}, p.title || "Lỗi");
-    box.append(head, " ", p.detail || "");
+    const fieldErrors = p.errors || [];
+    box.append(head, " ", fieldErrors.length && form ? `Có ${fieldErrors.length} chỗ cần sửa (ghi chú màu đỏ bên dưới từng ô).` : (p.detail || ""));
     if (err && err.status === 401) box.append(" ", h("a", { href: "/dang-nhap" }, "Đăng nhập lại"));
     if (err && err.status === 403) box.append(" ", "(vai trò đang đăng nhập: ", label("role", (claims() || {}).role), ")");
     const loose = [];
-    for (const e of p.errors || []) {
+    for (const e of fieldErrors) {
       const field = form && form.querySelector(`[data-field="${CSS.escape(e.field)}"], [name="${CSS.escape(e.field)}"]`);
       if (field) {
         field.classList.add("invalid");
-        field.insertAdjacentElement("afterend", h("div", { class: "field-error", role: "alert" }, e.message));
+        field.insertAdjacentElement("afterend", h("div", { class: "field-error", role: "alert" }, say(e.field, e.message)));
       } else loose.push(e);
     }
-    if (loose.length) box.append(h("ul", {}, loose.map((e) => h("li", {}, h("code", {}, e.field), ": ", e.message))));
+    if (loose.length) box.append(h("ul", {}, loose.map((e) => h("li", {}, h("code", {}, e.field), ": ", say(e.field, e.message)))));
     box.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
   function notice(box, text, kind) {
@@ -149,6 +177,8 @@ const KN = (() => {
     return agencyCache;
   }
   const named = (list, code) => { const x = list.find((u) => u.code === code); return x ? `${x.name} (${code})` : (code || "—"); };
+  /* A name with its code underneath, for table cells. */
+  const nameCell = (list, code) => { const x = code && list.find((u) => u.code === code); return x ? h("span", {}, x.name, h("span", { class: "code-hint" }, code)) : (code || "—"); };
 
   /* Options "Tên (mã)" of units or agencies for a <select>, grouped by level. */
   function fillSelect(select, list, placeholder) {
@@ -181,6 +211,6 @@ const KN = (() => {
   document.addEventListener("DOMContentLoaded", initChrome);
 
   return { token, setToken, logout, decode, claims, api, items, h, $, label, badge, date, datetime, percent,
-           ratio, table, values, clearErrors, showError, notice, busy, units, agencies, named, fillSelect,
+           ratio, table, values, clearErrors, showError, notice, busy, units, agencies, named, nameCell, fillSelect,
            requireLogin, ApiError };
 })();
