@@ -212,5 +212,5 @@ const KN = (() => {
 
   return { token, setToken, logout, decode, claims, api, items, h, $, label, badge, date, datetime, percent,
            ratio, table, values, clearErrors, showError, notice, busy, units, agencies, named, nameCell, fillSelect,
-           requireLogin, ApiError };
+           requireLogin, ApiError, say };
 })();
