@@ -115,3 +115,32 @@ async def test_health_and_metrics(web_alone):
     metrics = (await web_alone.get("/metrics")).text
     assert 'web_upstream_requests_total{outcome="unreachable",upstream="routing"} 1.0' in metrics
     assert "http_requests_total" in metrics
+
+
+async def test_request_and_answer_details_are_forwarded_exactly(tmp_path):
+    """Path (colon, percent-encoding), repeated query keys, body and auth go up; binary answers and headers come back."""
+    from services.web.app import create_app
+    from services.web.settings import WebSettings
+    from tests.support.apps import running_app
+
+    seen = {}
+
+    def upstream(request: httpx.Request) -> httpx.Response:
+        seen.update(method=request.method, url=str(request.url), body=request.content,
+                    auth=request.headers.get("authorization"), cookie=request.headers.get("cookie"),
+                    request_id=request.headers.get("x-request-id"))
+        return httpx.Response(200, content=b"PK\x03\x04binary", headers={
+            "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "content-disposition": 'attachment; filename="bao-cao.xlsx"', "set-cookie": "x=1"})
+
+    settings = WebSettings(monitoring_url="http://monitoring.test:8003", environment="test", run_dir=tmp_path)
+    async with running_app(create_app(settings, transport=httpx.MockTransport(upstream))) as web:
+        answer = await web.post("/api/monitoring/a%20b/c:d?x=1&x=2&q=đường", content=b"\x00\x01",
+                                headers={"Authorization": "Bearer t", "Cookie": "session=secret"})
+    assert seen["method"] == "POST"
+    assert seen["url"].startswith("http://monitoring.test:8003/a%20b/c:d?x=1&x=2&q=")
+    assert seen["body"] == b"\x00\x01" and seen["auth"] == "Bearer t"
+    assert seen["cookie"] is None and seen["request_id"]
+    assert answer.content == b"PK\x03\x04binary"
+    assert answer.headers["content-disposition"] == 'attachment; filename="bao-cao.xlsx"'
+    assert "set-cookie" not in answer.headers
