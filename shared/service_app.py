@@ -2,7 +2,7 @@
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -53,9 +53,8 @@ class ServiceDefinition:
     inbox_model: type
     routers: Sequence[APIRouter]
     consumers: Sequence[ConsumerSpec] = ()
-    # Called once the runtime exists (load seed data, start a periodic job...); may return a cleanup.
-    on_start: Callable[[ServiceRuntime], "asyncio.Future | None"] | None = None
-    extra_setup: Callable[[FastAPI], None] | None = None
+    # Awaited once the runtime exists, before the app serves (e.g. seed the catalog).
+    on_start: Callable[[ServiceRuntime], Awaitable[None]] | None = None
 
 
 def make_verifier(settings: ServiceSettings) -> TokenVerifier:
@@ -91,8 +90,6 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
     app.include_router(_operations_router(metrics))
     for router in definition.routers:
         app.include_router(router)
-    if definition.extra_setup:
-        definition.extra_setup(app)
     return app
 
 
