@@ -34,7 +34,7 @@ MENU = [
     MenuItem("/kien-nghi", "Danh sách kiến nghị", READERS),
     MenuItem("/kien-nghi/moi", "Nhập kiến nghị", SECRETARIAT),
     MenuItem("/kien-nghi/nhap-tep", "Nhập từ tệp", SECRETARIAT),
-    MenuItem("/phan-loai", "Chờ xác nhận phân loại", SECRETARIAT),
+    MenuItem("/phan-loai", "Chờ xác nhận phân loại", ("secretariat",)),  # routing lets only the secretariat decide
     MenuItem("/ky-hop", "Kỳ họp", SECRETARIAT),
     MenuItem("/buoi-tiep-xuc", "Buổi tiếp xúc", SECRETARIAT),
     MenuItem("/co-quan", "Kiến nghị được giao", ("agency",)),
