@@ -8,6 +8,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.validation_messages import vietnamese_message
+
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -86,7 +88,7 @@ def _field_path(loc: tuple) -> str:
 
 
 def _validation_problem(exc: RequestValidationError) -> ProblemError:
-    errors = [FieldError(_field_path(tuple(e.get("loc", ()))), e.get("msg", "invalid")) for e in exc.errors()]
+    errors = [FieldError(_field_path(tuple(e.get("loc", ()))), vietnamese_message(e)) for e in exc.errors()]
     summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:5])
     return ProblemError(422, f"Dữ liệu không hợp lệ — {summary}", type="/problems/validation", errors=errors)
 

@@ -80,6 +80,13 @@ class NatsLink:
             await _quietly(self.nc.drain())
 
 
+def _raise_if_cancelling() -> None:
+    """Re-raise a cancellation that a library's wait_for turned into a TimeoutError (Python 3.11)."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 async def _quietly(awaitable) -> None:
     try:
         await awaitable
@@ -126,6 +133,7 @@ class OutboxRelay:
                 published = await self.publish_pending()
                 backoff = 0.2
             except Exception as exc:  # noqa: BLE001 - NATS away or DB busy: back off and retry
+                _raise_if_cancelling()
                 logger.warning("outbox relay: %s; retrying in %.1fs", exc, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
@@ -134,9 +142,12 @@ class OutboxRelay:
                 await self._wait_for_work()
 
     async def _wait_for_work(self) -> None:
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can turn a cancellation that lands
+        # as the timeout fires into a TimeoutError, and the relay would never stop.
         try:
-            await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_seconds)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(self._poll_seconds):
+                await self._wakeup.wait()
+        except TimeoutError:
             pass
         self._wakeup.clear()
 
@@ -228,8 +239,10 @@ class EventConsumer:
                 messages = await self._subscription.fetch(self._batch, timeout=1)
                 backoff = 0.2
             except (asyncio.TimeoutError, nats.errors.TimeoutError):
+                _raise_if_cancelling()
                 continue
             except Exception as exc:  # noqa: BLE001 - NATS away: retry, re-binding if needed
+                _raise_if_cancelling()
                 logger.warning("consumer %s: %s; retrying in %.1fs", self.spec.durable, exc, backoff)
                 if not self._link.connected:
                     self._subscription = None

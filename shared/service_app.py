@@ -108,7 +108,10 @@ async def _shutdown(runtime: ServiceRuntime) -> None:
     # Stop fetching first, then drain NATS, then close the database.
     for task in reversed(runtime.tasks):
         task.cancel()
-    await asyncio.gather(*runtime.tasks, return_exceptions=True)
+    if runtime.tasks:
+        _, stuck = await asyncio.wait(runtime.tasks, timeout=10)
+        for task in stuck:
+            logger.error("task %s did not stop within 10 s of shutdown", task.get_name())
     await runtime.link.close()
     await runtime.engine.dispose()
 
@@ -138,7 +141,8 @@ def _operations_router(metrics: ServiceMetrics) -> APIRouter:
 async def _database_ok(engine: AsyncEngine) -> bool:
     try:
         async with engine.connect() as connection:
-            await asyncio.wait_for(connection.execute(text("SELECT 1")), timeout=2)
+            async with asyncio.timeout(2):
+                await connection.execute(text("SELECT 1"))
         return True
     except Exception:  # noqa: BLE001 - any failure means not ready
         return False

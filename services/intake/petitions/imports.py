@@ -11,6 +11,7 @@ from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.errors import FieldError, ProblemError
 from shared.unit_of_work import UnitOfWork
+from shared.validation_messages import vietnamese_message
 
 ImportMode = Literal["all_or_nothing", "partial"]
 FIRST_DATA_ROW = 2  # row 1 is the header, as the officer sees it in the spreadsheet
@@ -33,7 +34,8 @@ def _payload_from_row(row: dict[str, str], default_meeting_id: uuid.UUID | None)
 
 
 def _field_errors(exc: ValidationError) -> list[dict]:
-    return [{"field": ".".join(str(part) for part in e["loc"]) or "row", "message": e["msg"]} for e in exc.errors()]
+    return [{"field": ".".join(str(part) for part in e["loc"]) or "row", "message": vietnamese_message(e)}
+            for e in exc.errors()]
 
 
 async def _check_row(uow: UnitOfWork, row: dict, default_meeting_id, catalog: Catalog):

@@ -1,0 +1,49 @@
+"""The outbox relay stops when cancelled, even when the cancel lands just as it is woken up.
+
+On Python 3.11 asyncio.wait_for returns normally when it is cancelled in the same loop iteration
+as the awaited future completes; a relay built on it would then run forever.
+"""
+
+import asyncio
+
+from sqlalchemy.orm import DeclarativeBase
+
+from shared.db import make_engine, make_session_factory
+from shared.messaging import NatsLink, OutboxRelay
+from shared.observability import ServiceMetrics
+from shared.persistence import OutboxMixin
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Outbox(OutboxMixin, _Base):
+    pass
+
+
+async def test_relay_always_stops_on_cancel(tmp_path):
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'relay.db'}")
+    async with engine.begin() as connection:
+        await connection.run_sync(_Base.metadata.create_all)
+    link = NatsLink("nats://127.0.0.1:1", "test", "PETITIONS")  # never connected: nothing to publish anyway
+    relay = OutboxRelay(make_session_factory(engine), _Outbox, link, ServiceMetrics("test"), poll_seconds=30)
+    loop = asyncio.get_running_loop()
+    try:
+        for delay_steps in range(6):
+            task = asyncio.create_task(relay.run())
+            await asyncio.sleep(0.2)  # it has found nothing to publish and waits to be woken
+            relay.wake()
+            _cancel_after_steps(loop, task, delay_steps)
+            done, _ = await asyncio.wait([task], timeout=2)
+            assert done, f"relay ignored a cancellation {delay_steps} loop steps after a wake-up"
+    finally:
+        await engine.dispose()
+
+
+def _cancel_after_steps(loop, task, steps: int) -> None:
+    """Cancel `task` after `steps` turns of the event loop (asyncio runs callbacks in FIFO order)."""
+    if steps == 0:
+        task.cancel()
+    else:
+        loop.call_soon(_cancel_after_steps, loop, task, steps - 1)
