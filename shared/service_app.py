@@ -7,9 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -18,6 +16,7 @@ from shared.db import make_engine, make_session_factory
 from shared.errors import install_problem_handlers
 from shared.messaging import ConsumerSpec, EventConsumer, NatsLink, OutboxRelay
 from shared.observability import MetricsMiddleware, ServiceMetrics
+from shared.operations import operations_router
 from shared.settings import ServiceSettings
 from shared.unit_of_work import UnitOfWork
 
@@ -87,7 +86,7 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
                   lifespan=lifespan)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_problem_handlers(app)
-    app.include_router(_operations_router(metrics))
+    app.include_router(operations_router(metrics.registry, _readiness_checks))
     for router in definition.routers:
         app.include_router(router)
     return app
@@ -116,26 +115,9 @@ async def _shutdown(runtime: ServiceRuntime) -> None:
     await runtime.engine.dispose()
 
 
-def _operations_router(metrics: ServiceMetrics) -> APIRouter:
-    router = APIRouter(tags=["vận hành"])
-
-    @router.get("/healthz")
-    async def healthz() -> dict:
-        return {"status": "ok"}
-
-    @router.get("/readyz")
-    async def readyz(request: Request) -> JSONResponse:
-        runtime: ServiceRuntime = request.app.state.runtime
-        checks = {"database": await _database_ok(runtime.engine), "nats": runtime.link.connected}
-        ready = all(checks.values())
-        return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
-                            status_code=200 if ready else 503)
-
-    @router.get("/metrics")
-    async def metrics_endpoint() -> Response:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
-
-    return router
+async def _readiness_checks(request: Request) -> dict[str, bool]:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return {"database": await _database_ok(runtime.engine), "nats": runtime.link.connected}
 
 
 async def _database_ok(engine: AsyncEngine) -> bool:

@@ -10,10 +10,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
-from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from services.web import pages, proxy
 from services.web.metrics import WebMetrics
@@ -21,6 +19,7 @@ from services.web.proxy import Upstreams
 from services.web.settings import WebSettings
 from shared.errors import install_problem_handlers
 from shared.observability import MetricsMiddleware
+from shared.operations import operations_router
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -47,32 +46,15 @@ def create_app(settings: WebSettings | None = None,
     install_problem_handlers(app)
     pages.install_not_found_page(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(_operations_router(metrics))
+    app.include_router(operations_router(metrics.registry, _readiness_checks))
     app.include_router(proxy.router)
     app.include_router(pages.router)
     return app
 
 
-def _operations_router(metrics: WebMetrics) -> APIRouter:
-    router = APIRouter(tags=["vận hành"])
-
-    @router.get("/healthz")
-    async def healthz() -> dict:
-        return {"status": "ok"}
-
-    @router.get("/readyz")
-    async def readyz(request: Request) -> JSONResponse:
-        """Ready when the three services answer their /healthz; 503 otherwise."""
-        upstreams: Upstreams = request.app.state.upstreams
-        names = list(upstreams.base_urls)
-        results = await asyncio.gather(*(upstreams.healthy(name) for name in names))
-        checks = dict(zip(names, results))
-        ready = all(results)
-        return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks},
-                            status_code=200 if ready else 503)
-
-    @router.get("/metrics")
-    async def metrics_endpoint() -> Response:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
-
-    return router
+async def _readiness_checks(request: Request) -> dict[str, bool]:
+    """Ready when the three services answer their /healthz."""
+    upstreams: Upstreams = request.app.state.upstreams
+    names = list(upstreams.base_urls)
+    results = await asyncio.gather(*(upstreams.healthy(name) for name in names))
+    return dict(zip(names, results))

@@ -20,7 +20,8 @@ def test_every_deployment_runs_an_existing_app_with_health_probes():
         factory = next(arg for arg in container["command"] if arg.startswith("services."))
         module, _, function = factory.partition(":")
         assert function == "create_app" and importlib.util.find_spec(module) is not None
-        assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        expected_readiness = "/healthz" if deployment["metadata"]["name"] == "web" else "/readyz"
+        assert container["readinessProbe"]["httpGet"]["path"] == expected_readiness
         assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
 
 
