@@ -144,3 +144,17 @@ async def test_who_may_and_what_is_refused(client, runtime, settings):
                                  headers=auth_headers(settings, "secretariat"))
     assert response.status_code == 403
     assert (await client.get(f"/spot-checks/{body['id']}", headers=auth_headers(settings, "agency", "08.SGTVT"))).status_code == 403
+
+
+async def test_spot_checks_are_listed_newest_first(client, runtime, settings):
+    await resolve_many(client, settings, runtime, "08.SGDDT", 4)
+    first = (await create(client, settings, assigned_to="Ban Văn hóa - Xã hội")).json()
+    second = (await create(client, settings, assigned_to="Tổ đại biểu huyện Sơn Dương", seed="lan-2")).json()
+    listed = await client.get("/spot-checks", headers=auth_headers(settings, "committee"))
+    assert listed.status_code == 200
+    items = listed.json()["items"]
+    assert [item["id"] for item in items[:2]] == [second["id"], first["id"]]
+    assert items[0]["assigned_to"] == "Tổ đại biểu huyện Sơn Dương"
+    assert (await client.get("/spot-checks", params={"limit": 1}, headers=auth_headers(settings, "secretariat"))
+            ).json()["items"][0]["id"] == second["id"]
+    assert (await client.get("/spot-checks", headers=auth_headers(settings, "agency", "08.SGDDT"))).status_code == 403

@@ -74,6 +74,10 @@ async def created_between(session: AsyncSession, start: datetime, end: datetime)
     return list(result)
 
 
+async def recent(session: AsyncSession, limit: int) -> list[SpotCheck]:
+    return list(await session.scalars(select(SpotCheck).order_by(SpotCheck.created_at.desc()).limit(limit)))
+
+
 async def count_items(session: AsyncSession, spot_check_id: uuid.UUID) -> int:
     return await session.scalar(select(func.count()).select_from(SpotCheckItem)
                                 .where(SpotCheckItem.spot_check_id == spot_check_id)) or 0

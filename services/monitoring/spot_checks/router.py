@@ -1,12 +1,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from services.monitoring.requests import Now, RequestId
 from services.monitoring.roles import SPOT_CHECK_READERS, SPOT_CHECK_WRITERS
 from services.monitoring.spot_checks import service as spot_check_service
-from services.monitoring.spot_checks.schemas import FindingCreate, SpotCheckCreate, SpotCheckOut
+from services.monitoring.spot_checks.schemas import FindingCreate, SpotCheckCreate, SpotCheckList, SpotCheckOut
 from shared.auth import Principal, require_roles
 from shared.service_app import RuntimeDep, UowDep
 
@@ -33,6 +33,12 @@ async def add_finding(spot_check_id: uuid.UUID, payload: FindingCreate, uow: Uow
                                                       request_id)
     await uow.commit()
     return await spot_check_service.describe(uow, spot_check)
+
+
+@router.get("/spot-checks", response_model=SpotCheckList)
+async def list_spot_checks(uow: UowDep, _user: Reader, limit: Annotated[int, Query(ge=1, le=500)] = 100):
+    """Các đợt giám sát xác suất, mới nhất trước."""
+    return SpotCheckList(items=await spot_check_service.list_recent(uow, limit))
 
 
 @router.get("/spot-checks/{spot_check_id}", response_model=SpotCheckOut)

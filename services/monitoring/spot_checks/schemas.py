@@ -90,3 +90,23 @@ class SpotCheckOut(BaseModel):
     plan: PlanOut
     sample: list[SampleItem]
     lots: list[LotOut]
+
+
+class SpotCheckSummary(BaseModel):
+    """One line of the list of spot-checks (giám sát xác suất) already drawn."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    period_from: date
+    period_to: date
+    level: str | None
+    confidence: float
+    tolerable_rate: float
+    assigned_to: str
+    created_by: str
+    created_at: datetime
+
+
+class SpotCheckList(BaseModel):
+    items: list[SpotCheckSummary]

@@ -156,3 +156,7 @@ async def get(uow: UnitOfWork, spot_check_id: uuid.UUID) -> SpotCheckOut:
 async def outcomes_between(uow: UnitOfWork, start: datetime, end: datetime) -> list[SpotCheckOut]:
     """Spot-checks created in [start, end), with their current per-agency conclusions (for reports)."""
     return [await describe(uow, s) for s in await spot_check_repository.created_between(uow.session, start, end)]
+
+
+async def list_recent(uow: UnitOfWork, limit: int) -> list[SpotCheck]:
+    return await spot_check_repository.recent(uow.session, limit)
