@@ -1,8 +1,6 @@
 """Petition use cases: record, list, search, find repeats, link repeats."""
 
-import base64
 import uuid
-from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +16,7 @@ from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.errors import conflict, invalid
 from shared.events import PetitionLinked, PetitionReceived
+from shared.pagination import decode_cursor, encode_cursor
 from shared.persistence import utcnow
 from shared.text import fold
 from shared.unit_of_work import UnitOfWork
@@ -72,25 +71,11 @@ async def petitioners_of(db: AsyncSession, petition_ids: list[uuid.UUID]) -> dic
     return await petition_repository.petitioners_of(db, petition_ids)
 
 
-def encode_cursor(petition: Petition) -> str:
-    raw = f"{petition.created_at.isoformat()}|{petition.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created_at, petition_id = raw.split("|")
-        return datetime.fromisoformat(created_at), uuid.UUID(petition_id)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid("cursor", "Con trỏ trang (cursor) không hợp lệ; dùng giá trị next_cursor đã nhận") from exc
-
-
 async def list_petitions(db: AsyncSession, filters: PetitionFilters, limit: int,
                          cursor: str | None) -> tuple[list[Petition], str | None]:
-    after = decode_cursor(cursor) if cursor else None
+    after = decode_cursor(cursor)
     rows = await petition_repository.page(db, filters, limit + 1, after)
-    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    next_cursor = encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
 

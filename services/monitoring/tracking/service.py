@@ -1,6 +1,5 @@
 """Agencies' status updates and what officers read about a petition. Never commits."""
 
-import base64
 import json
 import uuid
 from datetime import datetime
@@ -13,10 +12,16 @@ from services.monitoring.tracking import state_machine as sm
 from services.monitoring.tracking.deadlines import is_overdue
 from services.monitoring.tracking.models import Petition
 from services.monitoring.tracking.repository import PetitionFilter
-from services.monitoring.tracking.schemas import PetitionPage, PetitionStatusOut, StatusUpdate, timeline_item
+from services.monitoring.tracking.schemas import (
+    PetitionPage,
+    PetitionStatusOut,
+    StatusUpdate,
+    timeline_item,
+)
 from shared.auth import Principal
-from shared.errors import FieldError, ProblemError, conflict, forbidden, invalid, not_found
+from shared.errors import FieldError, ProblemError, conflict, forbidden, not_found
 from shared.events import PetitionReturned, ResolutionDisputed, StatusChanged
+from shared.pagination import decode_cursor, encode_cursor
 from shared.unit_of_work import UnitOfWork
 
 
@@ -136,22 +141,10 @@ async def list_petitions(uow: UnitOfWork, user: Principal, criteria: PetitionFil
     if cursor:
         criteria = PetitionFilter(**{**criteria.__dict__, "after": decode_cursor(cursor)})
     items = await petition_repository.find(uow.session, criteria)
-    next_cursor = encode_cursor(items[-1]) if len(items) == criteria.limit else None
+    next_cursor = encode_cursor(items[-1].received_at, items[-1].id) if len(items) == criteria.limit else None
     return PetitionPage(items=[view(p, now) for p in items], next_cursor=next_cursor)
 
 
-def encode_cursor(petition: Petition) -> str:
-    raw = f"{petition.received_at.isoformat()}|{petition.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        received_at, petition_id = raw.split("|")
-        return datetime.fromisoformat(received_at), uuid.UUID(petition_id)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid("cursor", "Con trỏ phân trang không hợp lệ; dùng next_cursor của trang trước") from exc
 
 
 async def resolved_between(uow: UnitOfWork, start: datetime, end: datetime, agency_codes: list[str] | None,

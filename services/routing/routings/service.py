@@ -4,21 +4,25 @@ Every change is a new history entry; every assignment and reassignment emits pet
 (through the outbox of the caller's unit of work). Nothing here commits.
 """
 
-import base64
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 
 from services.routing.catalog import service as catalog_service
 from services.routing.classification.classifier import Decision, PetitionInput
 from services.routing.classification.holder import ClassifierHolder
 from services.routing.routings import repository as routing_repository
-from services.routing.routings.models import ASSIGNED, NEEDS_REVIEW, Routing, RoutingEntry
+from services.routing.routings.models import (
+    ASSIGNED,
+    NEEDS_REVIEW,
+    Routing,
+    RoutingEntry,
+)
 from services.routing.routings.schemas import AssignmentIn
 from shared.auth import Principal
 from shared.errors import forbidden, invalid, not_found
 from shared.events import PetitionReceived, PetitionReturned, PetitionRouted
 from shared.messaging import PoisonMessage
+from shared.pagination import decode_cursor, encode_cursor
 from shared.persistence import utcnow
 from shared.unit_of_work import UnitOfWork
 
@@ -123,24 +127,8 @@ async def list_routings(uow: UnitOfWork, user: Principal, *, state: str | None, 
         state, agency_code = ASSIGNED, user.agency
     rows = await routing_repository.page(uow.session, state=state, agency_code=agency_code, level=level,
                                          topic=topic, after=decode_cursor(cursor), limit=limit + 1)
-    next_cursor = encode_cursor(rows[limit - 1]) if len(rows) > limit else None
+    next_cursor = encode_cursor(rows[limit - 1].queued_at, rows[limit - 1].petition_id) if len(rows) > limit else None
     return rows[:limit], next_cursor
-
-
-def encode_cursor(routing: Routing) -> str:
-    raw = f"{routing.queued_at.isoformat()}|{routing.petition_id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    if not cursor:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        queued_at, petition_id = raw.split("|", 1)
-        return datetime.fromisoformat(queued_at), uuid.UUID(petition_id)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid("cursor", "Con trỏ trang không hợp lệ; hãy dùng next_cursor của trang trước") from exc
 
 
 def _proposal(decision: Decision) -> dict:

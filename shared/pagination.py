@@ -1,0 +1,24 @@
+"""Opaque keyset cursors for list endpoints: (a timestamp, an id) of the last item on a page."""
+
+import base64
+import uuid
+from datetime import datetime
+
+from shared.errors import invalid
+
+
+def encode_cursor(at: datetime, item_id: uuid.UUID) -> str:
+    raw = f"{at.isoformat()}|{item_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    """None for no cursor; a 422 on the field `cursor` for one we did not hand out."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, item_id = raw.split("|", 1)
+        return datetime.fromisoformat(at), uuid.UUID(item_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid("cursor", "Con trỏ trang (cursor) không hợp lệ; dùng giá trị next_cursor của trang trước") from exc
