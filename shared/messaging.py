@@ -193,7 +193,9 @@ class ConsumerSpec:
     durable: str
     subjects: list[str]
     handler: EventHandler
-    max_deliver: int = 20
+    # Unlimited: a transient failure (database down for minutes) must not drop an event; messages
+    # that can never apply are terminated explicitly instead.
+    max_deliver: int = -1
     ack_wait_seconds: float = 60.0
 
 
@@ -268,7 +270,7 @@ class EventConsumer:
         except Exception:  # noqa: BLE001 - transient (database busy, ...): redeliver later
             logger.exception("consumer %s failed on event %s; will retry", self.spec.durable, envelope.id)
             self._metrics.events_consumed.labels(consumer=self.spec.durable, outcome="retry").inc()
-            await _quietly(message.nak(delay=2))
+            await _quietly(message.nak(delay=_retry_delay(message)))
             return
         outcome = "applied" if applied else "duplicate"
         self._metrics.events_consumed.labels(consumer=self.spec.durable, outcome=outcome).inc()
@@ -289,3 +291,12 @@ class EventConsumer:
                      self.spec.durable, message.subject, str(exc)[:300])
         self._metrics.events_consumed.labels(consumer=self.spec.durable, outcome="poison").inc()
         await _quietly(message.term())
+
+
+def _retry_delay(message) -> float:
+    """Seconds before a failed message comes back: 2, 4, 8 ... capped at a minute."""
+    try:
+        delivered = message.metadata.num_delivered
+    except Exception:  # noqa: BLE001 - a message without JetStream metadata
+        delivered = 1
+    return float(min(2 ** min(delivered, 6), 60))

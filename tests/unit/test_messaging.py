@@ -1,6 +1,6 @@
-"""The outbox relay stops when cancelled, even when the cancel lands just as it is woken up.
+"""Messaging plumbing: the relay's shutdown and the consumers' retry delays.
 
-On Python 3.11 asyncio.wait_for returns normally when it is cancelled in the same loop iteration
+The outbox relay must stop when cancelled, even when the cancel lands just as it is woken up: on Python 3.11 asyncio.wait_for returns normally when it is cancelled in the same loop iteration
 as the awaited future completes; a relay built on it would then run forever.
 """
 
@@ -47,3 +47,13 @@ def _cancel_after_steps(loop, task, steps: int) -> None:
         task.cancel()
     else:
         loop.call_soon(_cancel_after_steps, loop, task, steps - 1)
+
+
+def test_failed_messages_back_off_up_to_a_minute():
+    from types import SimpleNamespace
+
+    from shared.messaging import _retry_delay
+
+    delays = [_retry_delay(SimpleNamespace(metadata=SimpleNamespace(num_delivered=n))) for n in (1, 2, 3, 6, 50)]
+    assert delays == [2.0, 4.0, 8.0, 60.0, 60.0]
+    assert _retry_delay(SimpleNamespace()) == 2.0
