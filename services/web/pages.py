@@ -57,69 +57,37 @@ def _render(request: Request, template: str, title: str, **context):
     return templates.TemplateResponse(request, template, context)
 
 
-@router.get("/")
-async def home(request: Request):
-    return _render(request, "home.html", "Trang chủ")
+# Pages without a path parameter: (path, template, title, extra context).
+PAGES = [
+    ("/", "home.html", "Trang chủ", {}),
+    ("/dang-nhap", "login.html", "Đăng nhập", {}),
+    ("/ky-hop", "sessions.html", "Kỳ họp Hội đồng nhân dân", {}),
+    ("/buoi-tiep-xuc", "meetings.html", "Buổi tiếp xúc cử tri, đường dây nóng", {}),
+    ("/kien-nghi", "petitions.html", "Danh sách kiến nghị cử tri", {}),
+    ("/kien-nghi/moi", "petition_new.html", "Nhập kiến nghị cử tri", {}),
+    ("/kien-nghi/nhap-tep", "petition_import.html", "Nhập kiến nghị từ tệp CSV/XLSX", {}),
+    ("/phan-loai", "review.html", "Kiến nghị chờ xác nhận phân loại", {}),
+    ("/co-quan", "agency.html", "Kiến nghị được giao cho cơ quan", {"agency_view": True}),
+    ("/theo-doi", "agency.html", "Theo dõi giải quyết kiến nghị", {"agency_view": False}),
+    ("/bao-cao", "report.html", "Báo cáo tháng", {}),
+    ("/giam-sat", "spot_checks.html", "Giám sát xác suất", {}),
+]
 
 
-@router.get("/dang-nhap")
-async def login(request: Request):
-    return _render(request, "login.html", "Đăng nhập")
+def _page(template: str, title: str, context: dict):
+    async def endpoint(request: Request):
+        return _render(request, template, title, **context)
+
+    return endpoint
 
 
-@router.get("/ky-hop")
-async def sessions(request: Request):
-    return _render(request, "sessions.html", "Kỳ họp Hội đồng nhân dân")
-
-
-@router.get("/buoi-tiep-xuc")
-async def meetings(request: Request):
-    return _render(request, "meetings.html", "Buổi tiếp xúc cử tri, đường dây nóng")
-
-
-@router.get("/kien-nghi")
-async def petitions(request: Request):
-    return _render(request, "petitions.html", "Danh sách kiến nghị cử tri")
-
-
-@router.get("/kien-nghi/moi")
-async def petition_new(request: Request):
-    return _render(request, "petition_new.html", "Nhập kiến nghị cử tri")
-
-
-@router.get("/kien-nghi/nhap-tep")
-async def petition_import(request: Request):
-    return _render(request, "petition_import.html", "Nhập kiến nghị từ tệp CSV/XLSX")
+for _path, _template, _title, _context in PAGES:
+    router.add_api_route(_path, _page(_template, _title, _context), methods=["GET"])
 
 
 @router.get("/kien-nghi/{petition_id}")
 async def petition_detail(request: Request, petition_id: str):
     return _render(request, "petition_detail.html", "Chi tiết kiến nghị", petition_id=_uuid(petition_id))
-
-
-@router.get("/phan-loai")
-async def review_queue(request: Request):
-    return _render(request, "review.html", "Kiến nghị chờ xác nhận phân loại")
-
-
-@router.get("/co-quan")
-async def agency_petitions(request: Request):
-    return _render(request, "agency.html", "Kiến nghị được giao cho cơ quan", agency_view=True)
-
-
-@router.get("/theo-doi")
-async def follow_up(request: Request):
-    return _render(request, "agency.html", "Theo dõi giải quyết kiến nghị", agency_view=False)
-
-
-@router.get("/bao-cao")
-async def monthly_report(request: Request):
-    return _render(request, "report.html", "Báo cáo tháng")
-
-
-@router.get("/giam-sat")
-async def spot_checks(request: Request):
-    return _render(request, "spot_checks.html", "Giám sát xác suất")
 
 
 @router.get("/giam-sat/{spot_check_id}")
