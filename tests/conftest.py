@@ -13,6 +13,15 @@ def nats_server():
     server.cleanup()
 
 
+@pytest.fixture(scope="module")
+def isolated_nats():
+    """A nats-server of the module's own: its consumers see no other test's petitions."""
+    server = NatsServer()
+    server.start()
+    yield server
+    server.cleanup()
+
+
 @pytest.fixture(scope="session")
 def pg_cluster():
     bin_dir = postgres_bin_dir()

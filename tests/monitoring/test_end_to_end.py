@@ -14,18 +14,8 @@ from tests.monitoring.conftest import MIGRATIONS
 from tests.routing.conftest import CONFIDENT, routing_client
 from tests.support.apps import auth_headers, running_app
 from tests.support.events import wait_for_events
-from tests.support.servers import NatsServer
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-
-
-@pytest.fixture(scope="module")
-def own_nats():
-    """A nats-server of its own: the consumers must not see other tests' petitions."""
-    server = NatsServer()
-    server.start()
-    yield server
-    server.cleanup()
 
 
 async def eventually(probe, timeout: float = 30.0):
@@ -39,13 +29,13 @@ async def eventually(probe, timeout: float = 30.0):
         await asyncio.sleep(0.2)
 
 
-async def test_intake_routing_status_update_spot_check_and_report(database_url, own_nats, tmp_path):
+async def test_intake_routing_status_update_spot_check_and_report(database_url, isolated_nats, tmp_path):
     monitoring_url = database_url.replace("service.db", "monitoring.db")
     await asyncio.to_thread(upgrade, MIGRATIONS, monitoring_url)
-    settings = MonitoringSettings(database_url=monitoring_url, nats_url=own_nats.url, run_dir=tmp_path / "monitoring",
+    settings = MonitoringSettings(database_url=monitoring_url, nats_url=isolated_nats.url, run_dir=tmp_path / "monitoring",
                                   environment="test", outbox_poll_seconds=0.2)
-    async with intake_client(database_url.replace("service.db", "intake.db"), own_nats.url, tmp_path / "intake") as intake, \
-            routing_client(database_url, own_nats.url, tmp_path / "routing"), \
+    async with intake_client(database_url.replace("service.db", "intake.db"), isolated_nats.url, tmp_path / "intake") as intake, \
+            routing_client(database_url, isolated_nats.url, tmp_path / "routing"), \
             running_app(create_app(settings)) as monitoring:
         secretariat = intake.headers_for("secretariat")
         meeting = await make_meeting(intake, secretariat, unit_code="02545")
@@ -67,7 +57,7 @@ async def test_intake_routing_status_update_spot_check_and_report(database_url, 
                                          json={"status": "resolved", "note": "Đã hoàn thành",
                                                "resolution": "Đã nâng cấp tuyến ĐT.186"})
         assert response.status_code == 201, response.text
-        [changed] = await wait_for_events(own_nats.url, "petitions.status_changed", {petition_id})
+        [changed] = await wait_for_events(isolated_nats.url, "petitions.status_changed", {petition_id})
         assert changed["source"] == "monitoring" and changed["data"]["to_status"] == "resolved"
 
         today = datetime.now(timezone.utc).astimezone(settings.tz).date()
@@ -81,7 +71,7 @@ async def test_intake_routing_status_update_spot_check_and_report(database_url, 
             "petition_id": petition_id, "verdict": "not_resolved", "note": "Đoạn qua xã vẫn hư hỏng"})
         assert finding.status_code == 201
         assert finding.json()["lots"][0]["conclusion"] == "refer"
-        [disputed] = await wait_for_events(own_nats.url, "petitions.resolution_disputed", {petition_id})
+        [disputed] = await wait_for_events(isolated_nats.url, "petitions.resolution_disputed", {petition_id})
         assert disputed["data"]["spot_check_id"] == body["id"]
 
         status = (await monitoring.get(f"/petitions/{petition_id}/status", headers=agency)).json()
