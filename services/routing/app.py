@@ -8,6 +8,8 @@ from services.routing.catalog.router import router as catalog_router
 from services.routing.catalog.source import read_catalog
 from services.routing.classification.holder import ClassifierHolder
 from services.routing.classification.rulebook import load_rulebook
+from services.routing.learning import service as learning_service
+from services.routing.learning.router import router as learning_router
 from services.routing.routings.handlers import petition_consumer
 from services.routing.routings.router import router as routings_router
 from services.routing.routings.service import RoutingContext
@@ -20,15 +22,21 @@ DESCRIPTION = ("Danh mục đơn vị hành chính và cơ quan; phân loại t�
 
 def create_app(settings: RoutingSettings | None = None) -> FastAPI:
     settings = settings or RoutingSettings()
-    context = RoutingContext(ClassifierHolder(load_rulebook(settings.rules_file, settings.topics_file)),
-                             settings.review_threshold)
+    holder = ClassifierHolder(load_rulebook(settings.rules_file, settings.topics_file), settings.province_code)
+    context = RoutingContext(holder, settings.review_threshold)
 
     async def on_start(runtime: ServiceRuntime) -> None:
-        # Seed the catalog idempotently (missing rows only; admin edits stay), then build the classifier.
+        # Seed the catalog idempotently (missing rows only; admin edits stay), then build the classifier,
+        # training the first model version from the repository's labelled petitions if there is none.
         data = read_catalog(settings.catalog_file, settings.unit_aliases_file)
         async with runtime.uow() as uow:
             await catalog_service.seed(uow.session, data)
-            await catalog_service.current_classifier(uow.session, context.holder)
+            await uow.commit()
+        async with runtime.uow() as uow:
+            if settings.learning:
+                await learning_service.ensure_active(uow.session, context.holder)
+            else:
+                await learning_service.current_classifier(uow.session, context.holder)
             await uow.commit()
         runtime.extras["routing"] = context
 
@@ -37,7 +45,7 @@ def create_app(settings: RoutingSettings | None = None) -> FastAPI:
         description=DESCRIPTION,
         outbox_model=OutboxMessage,
         inbox_model=InboxEntry,
-        routers=[catalog_router, routings_router],
+        routers=[catalog_router, routings_router, learning_router],
         consumers=[petition_consumer(context)],
         on_start=on_start,
     )

@@ -2,7 +2,8 @@
 
 from services.routing.base import Base, InboxEntry, OutboxMessage
 from services.routing.catalog.models import AdministrativeUnit, Agency, CatalogRevision
+from services.routing.learning.models import ModelVersion, TrainingExample
 from services.routing.routings.models import Routing, RoutingEntry
 
-__all__ = ["AdministrativeUnit", "Agency", "Base", "CatalogRevision", "InboxEntry", "OutboxMessage", "Routing",
-           "RoutingEntry"]
+__all__ = ["AdministrativeUnit", "Agency", "Base", "CatalogRevision", "InboxEntry", "ModelVersion", "OutboxMessage",
+           "Routing", "RoutingEntry", "TrainingExample"]

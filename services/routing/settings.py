@@ -17,6 +17,11 @@ class RoutingSettings(ServiceSettings):
     # Competence rules and topic vocabulary (YAML a secretariat can read and extend).
     rules_file: Path = DEFAULT_RULES_FILE
     topics_file: Path = DEFAULT_TOPICS_FILE
-    # Below this confidence a petition waits in the review queue instead of being assigned.
-    review_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
+    # Below this confidence a petition waits in the review queue instead of being assigned. Unset: the
+    # active model version's threshold, chosen by cross-validation for 95 % right among those assigned.
+    review_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    # Train and use the statistical model (rules alone when false).
+    learning: bool = True
+    # This council's province in the catalog (a catalog may hold several after a merger).
+    province_code: str = Field(default="08", min_length=1, max_length=20)
     page_size_max: int = Field(default=200, gt=0)

@@ -1,4 +1,4 @@
-"""The catalog of administrative units and agencies: seed, read, admin changes, classifier snapshot."""
+"""The catalog of administrative units and agencies: seed, read, admin changes, the records routing reads."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -6,8 +6,7 @@ from services.routing.catalog import repository as catalog_repository
 from services.routing.catalog.models import AdministrativeUnit, Agency
 from services.routing.catalog.schemas import AgencyCreate, AgencyUpdate, UnitCreate, UnitUpdate
 from services.routing.catalog.source import CatalogData
-from services.routing.classification.classifier import AgencyRecord, Classifier
-from services.routing.classification.holder import ClassifierHolder
+from services.routing.classification.classifier import AgencyRecord
 from services.routing.classification.places import UnitRecord
 from shared.errors import conflict, invalid, not_found
 
@@ -31,14 +30,17 @@ async def seed(db: AsyncSession, data: CatalogData) -> int:
     return added
 
 
-async def current_classifier(db: AsyncSession, holder: ClassifierHolder) -> Classifier:
-    revision = await catalog_repository.get_revision(db)
-    if holder.is_current(revision):
-        return holder.classifier
+async def revision(db: AsyncSession) -> int:
+    """Bumped by every catalog change, so each process knows to rebuild its classifier."""
+    return await catalog_repository.get_revision(db)
+
+
+async def records(db: AsyncSession) -> tuple[list[UnitRecord], list[AgencyRecord]]:
+    """The catalog as the classifier reads it."""
     units = [UnitRecord(u.code, u.name, u.level, u.parent_code, tuple(u.aliases or ()))
              for u in await catalog_repository.list_units(db)]
     agencies = [AgencyRecord(a.code, a.name, a.level, a.unit_code) for a in await catalog_repository.list_agencies(db)]
-    return holder.rebuild(revision, units, agencies)
+    return units, agencies
 
 
 async def list_units(db: AsyncSession, level: str | None, parent: str | None) -> list[AdministrativeUnit]:

@@ -3,14 +3,24 @@
 Order (competence guide): the highest-priority competence rule whose words appear in the text
 (national matters, asset classes, household vs organisation...), resolved to an agency of the place
 (units named in the text, else the petition's unit); failing any rule, the topic's default body.
+With a trained model (model.py), the rules become the model's signals: it ranks routes (level + kind of
+agency) from the words and the rules that matched, and the gazetteer turns the route into an agency of
+the petition's place. The rules alone decide when no model is loaded.
 """
 
+import copy
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from services.routing.classification.calibration import Calibrator, Traits, traits_of
+from services.routing.classification.cooperation import cooperating_outcomes
+from services.routing.classification.examples import route_of, split_route
+from services.routing.classification.features import RuleSignals, masked_words, request_body, signal_features
+from services.routing.classification.model import NO_TOPIC, ModelInput, RouteModel, with_rule_prior
 from services.routing.classification.places import Gazetteer, Place, UnitRecord
 from services.routing.classification.rulebook import Outcome, Rule, Rulebook
 from services.routing.classification.text import PreparedText
+from shared.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +30,8 @@ RULE_TOPIC_BONUS = 4.0  # the deciding rule's topic
 MATCHED_TOPIC_BONUS = 1.5  # topic of every other rule whose words appear
 CLOSE_PRIORITY = 5
 WEAK_TOPIC_SCORE = 3.0  # below: only common words point to the topic
+UNPLACED_CONFIDENCE = 0.3  # a district or commune route whose unit cannot be found: the secretariat decides
+RULES_ONLY_THRESHOLD = 0.6
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,36 @@ class PetitionInput:
 
 
 @dataclass(frozen=True)
+class ActiveModel:
+    """A trained model version and the confidence from which its decisions are assigned automatically."""
+
+    version: int | None
+    model: RouteModel
+    threshold: float
+
+
+@dataclass(frozen=True)
+class Candidate:
+    level: str
+    agency_code: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Choice:
+    candidates: tuple[Candidate, ...]  # the chosen one first, then the runners-up (three at most)
+    confidence: float  # calibrated: how often a decision like this was right out of fold
+    traits: Traits
+
+    def capped(self) -> "Choice":
+        confidence = self.confidence if self.traits.placed else min(self.confidence, UNPLACED_CONFIDENCE)
+        return replace(self, confidence=round(min(confidence, 1.0), 3))
+
+    def calibrated(self, calibrator: Calibrator) -> "Choice":
+        return replace(self, confidence=calibrator.confidence([self.traits])[0]).capped()
+
+
+@dataclass(frozen=True)
 class Decision:
     level: str
     agency_code: str
@@ -44,6 +86,28 @@ class Decision:
     confidence: float
     explanation: tuple[str, ...]
     rule_id: str | None
+    rule_hits: tuple[str, ...] = ()
+    model_version: int | None = None
+    candidates: tuple[Candidate, ...] = ()  # the model's top three
+    place: dict = field(default_factory=dict)  # commune, district, how it was found, the words
+    cooperating: tuple[str, ...] = ()  # phối hợp: agencies of the petition's other requests
+    threshold: float = RULES_ONLY_THRESHOLD
+
+    @property
+    def automatic(self) -> bool:
+        return self.confidence >= self.threshold
+
+
+@dataclass(frozen=True)
+class _RuleView:
+    text: PreparedText
+    place: Place
+    addressed: str | None
+    addressed_hit: str | None
+    draft: "_Draft"
+    topic: str | None
+    topic_hits: list[str]
+    matched: list[Rule]
 
 
 @dataclass
@@ -59,14 +123,19 @@ class _Draft:
 class Classifier:
     """Built once per catalog and rulebook (patterns compiled then); classify() is pure and fast."""
 
-    def __init__(self, rulebook: Rulebook, units: list[UnitRecord], agencies: list[AgencyRecord]):
+    def __init__(self, rulebook: Rulebook, units: list[UnitRecord], agencies: list[AgencyRecord],
+                 model: ActiveModel | None = None, province: str | None = None,
+                 rules_threshold: float = RULES_ONLY_THRESHOLD):
         self.rulebook = rulebook
+        self.model = model
+        self.rules_threshold = rules_threshold
         self.gazetteer = Gazetteer(units)
         self.agencies = {a.code: a for a in agencies}
         provinces = [u.code for u in units if u.level == "province"]
         if not provinces:
             raise ValueError("the catalog has no province-level unit")
-        self.province = provinces[0]
+        # A catalog may hold several provinces (a merger): the configured one is this council's.
+        self.province = province if province in provinces else min(provinces)
         for missing in self.unknown_agencies():
             logger.warning("rules name agency %s, which the catalog lacks: those rules cannot assign", missing)
 
@@ -78,7 +147,53 @@ class Classifier:
         codes = {f"{self.province}.{agency}" for level, agency in wanted if level in ("central", "province")}
         return sorted(codes - set(self.agencies))
 
+    def with_model(self, model: ActiveModel | None) -> "Classifier":
+        """The same rules and gazetteer (built once) deciding with `model`."""
+        clone = copy.copy(self)
+        clone.model = model
+        return clone
+
+    @property
+    def threshold(self) -> float:
+        return self.model.threshold if self.model is not None else self.rules_threshold
+
     def classify(self, petition: PetitionInput, exclude: frozenset[str] = frozenset()) -> Decision:
+        if self.model is None:
+            return self._rules_decision(self._rule_view(petition, exclude))
+        view = self._rule_view(petition, frozenset())
+        routes, topics = self.model.model.rank(self.model_input(petition.content, view))
+        choice = self.choose(view, routes, exclude)
+        if choice is not None and self.model.model.calibrator is not None:
+            choice = choice.calibrated(self.model.model.calibrator)
+        return self._model_decision(view, choice, topics)
+
+    def choose(self, view: "_RuleView", routes: list[tuple[str, float]],
+               exclude: frozenset[str] = frozenset()) -> Choice | None:
+        """The first route (after the rules' prior) with an agency at the petition's place.
+
+        Its confidence is the blended probability until a calibrator says how often such choices were right.
+        """
+        signals = self._signals(view)
+        blended = with_rule_prior(routes, signals.rule_route)
+        resolved = self._placed_candidates(blended, view.place)
+        allowed = [c for c in resolved if c.agency_code not in exclude] or resolved
+        if not allowed:
+            return None
+        chosen = allowed[0]
+        placed = self._placed(chosen, view.place)
+        traits = traits_of(routes, blended, route_of(chosen.level, chosen.agency_code.partition(".")[2]),
+                           signals.rule_route, signals.rule_source, request_body(fold(view.text.original))[0], placed,
+                           view.place.source)
+        return Choice(tuple(allowed[:3]), chosen.probability, traits).capped()
+
+    def model_input(self, content: str, view: "_RuleView | None" = None) -> ModelInput:
+        view = view or self._rule_view(PetitionInput(content), frozenset())
+        return ModelInput(masked_words(content), signal_features(content, self._signals(view)))
+
+    def rule_view(self, petition: PetitionInput) -> "_RuleView":
+        return self._rule_view(petition, frozenset())
+
+    def _rule_view(self, petition: PetitionInput, exclude: frozenset[str]) -> _RuleView:
         text = PreparedText.of(petition.content)
         place = self.gazetteer.resolve(text, petition.unit_code)
         addressed, addressed_hit = self._addressed(text)
@@ -88,14 +203,99 @@ class Classifier:
         draft = self._from_rules(candidates, place, addressed, exclude)
         if draft is None:
             draft = self._from_topic_default(scores, place, addressed, exclude)
-        topic, topic_hits = self._topic(scores, draft, [rule for rule, _hits in candidates])
+        matched = [rule for rule, _hits in candidates]
+        topic, topic_hits = self._topic(scores, draft, matched)
         if addressed and addressed != draft.level and draft.level != "central":
             draft.confidence *= 0.9  # voters asked another level: a reason to look twice
-        explanation = self._explain(draft, topic, topic_hits, place, addressed, addressed_hit)
+        return _RuleView(text, place, addressed, addressed_hit, draft, topic, topic_hits, matched)
+
+    def _signals(self, view: _RuleView) -> RuleSignals:
+        draft = view.draft
+        source = "rule" if draft.rule is not None else ("fallback" if draft.confidence <= 0.2 else "default")
+        return RuleSignals(tuple(r.id for r in view.matched), self._rule_route(view), source, view.topic,
+                           view.addressed, view.place.source, "nội dung nêu nhiều xã/phường" in view.place.notes)
+
+    def _rule_route(self, view: _RuleView) -> str:
+        """The route of the first deciding rule, whether or not the place has a unit of that level."""
+        for rule in view.matched:
+            if rule.outcome is not None:
+                outcome = rule.outcome
+                if view.addressed in outcome.addressed:
+                    return route_of(view.addressed, outcome.addressed[view.addressed])
+                return route_of(outcome.level, outcome.agency)
+        return route_of(view.draft.level, view.draft.agency_code.partition(".")[2])
+
+    def _rules_decision(self, view: _RuleView) -> Decision:
+        draft = view.draft
+        explanation = self._explain(draft, view)
         confidence = round(max(0.0, min(1.0, draft.confidence)), 3)
         explanation.append(f"Độ tin cậy: {confidence:.2f}")
-        return Decision(draft.level, draft.agency_code, topic, confidence, tuple(explanation),
-                        draft.rule.id if draft.rule else None)
+        return Decision(draft.level, draft.agency_code, view.topic, confidence, tuple(explanation),
+                        draft.rule.id if draft.rule else None, tuple(draft.hits), None, (),
+                        self._place_record(view.place), self._cooperating(view, draft.agency_code),
+                        self.rules_threshold)
+
+    def _model_decision(self, view: _RuleView, choice: Choice | None, topics) -> Decision:
+        if choice is None:
+            return self._rules_decision(view)
+        chosen, allowed, confidence = choice.candidates[0], list(choice.candidates), choice.confidence
+        topic = topics[0][0] if topics and topics[0][0] != NO_TOPIC else view.topic
+        draft = _Draft(chosen.level, chosen.agency_code, view.draft.rule, view.draft.hits, confidence)
+        explanation = self._explain(draft, view, topic=topic, model_lines=self._model_lines(allowed[:3], view))
+        explanation.append(f"Độ tin cậy: {confidence:.2f} (tự động giao từ {self.model.threshold:.2f})")
+        rule = view.draft.rule
+        return Decision(chosen.level, chosen.agency_code, topic, confidence, tuple(explanation),
+                        rule.id if rule else None, tuple(view.draft.hits), self.model.version, tuple(allowed[:3]),
+                        self._place_record(view.place), self._cooperating(view, chosen.agency_code),
+                        self.model.threshold)
+
+    def _placed_candidates(self, routes, place: Place) -> list[Candidate]:
+        """Routes as agencies of the place, most likely first; two routes to one agency count once."""
+        seen: dict[tuple[str, str], Candidate] = {}
+        for route, probability in routes:
+            candidate = self._place_route(route, probability, place)
+            if candidate is not None:
+                seen.setdefault((candidate.level, candidate.agency_code), candidate)
+        return list(seen.values())
+
+    def _place_route(self, route: str, probability: float, place: Place) -> Candidate | None:
+        """The agency of a route at the petition's place; a route whose unit is unknown goes to the province."""
+        level, kind = split_route(route)
+        unit = {"central": self.province, "province": self.province, "district": place.district,
+                "commune": place.commune}.get(level)
+        code = f"{unit}.{kind}" if unit else f"{self.province}.UBND"
+        if code not in self.agencies:
+            return None
+        return Candidate(level, code, probability)
+
+    def _placed(self, candidate: Candidate, place: Place) -> bool:
+        return candidate.level in ("central", "province") or not candidate.agency_code.startswith(f"{self.province}.")
+
+    def _model_lines(self, candidates: list[Candidate], view: _RuleView) -> list[str]:
+        ranked = "; ".join(f"{LEVEL_LABELS[c.level]} — {self.agencies[c.agency_code].name} {c.probability:.2f}"
+                           for c in candidates)
+        lines = [f"Mô hình học (phiên bản {self.model.version or 'gốc'}), ba khả năng cao nhất: {ranked}"]
+        chosen, draft = candidates[0], view.draft
+        if draft.rule is not None and (chosen.level, chosen.agency_code) != (draft.level, draft.agency_code):
+            lines.append(f"Quy tắc đề xuất {self.agencies[draft.agency_code].name}; mô hình học từ các trả lời "
+                         f"thực tế chọn cơ quan khác")
+        if not self._placed(chosen, view.place):
+            lines.append(f"Cấp {LEVEL_LABELS[chosen.level]} nhưng không xác định được địa bàn: đề xuất UBND tỉnh, "
+                         f"cần thư ký chọn đơn vị")
+        return lines
+
+    def _cooperating(self, view: _RuleView, lead: str) -> tuple[str, ...]:
+        found = []
+        for outcome in cooperating_outcomes(self.rulebook, view.text.original):
+            draft = self._resolve(outcome, view.place, None, 1.0)
+            if draft is not None and draft.agency_code != lead and draft.agency_code not in found:
+                found.append(draft.agency_code)
+        return tuple(found[:3])
+
+    @staticmethod
+    def _place_record(place: Place) -> dict:
+        return {"commune": place.commune, "district": place.district, "source": place.source,
+                "mentions": list(dict.fromkeys(m.text for m in place.mentions)), "notes": list(place.notes)}
 
     def _addressed(self, text: PreparedText) -> tuple[str | None, str | None]:
         for level, group in self.rulebook.addressees.items():
@@ -190,19 +390,27 @@ class Classifier:
             return self.rulebook.central_topic, []
         return None, []
 
-    def _explain(self, draft: _Draft, topic, topic_hits, place: Place, addressed, addressed_hit) -> list[str]:
+    def _explain(self, draft: _Draft, view: _RuleView, topic: str | None = None,
+                 model_lines: list[str] | None = None) -> list[str]:
         lines = []
         if draft.rule is not None:
             lines.append(f"Quy tắc «{draft.rule.label}» [{draft.rule.id}] — khớp: «{'», «'.join(draft.hits)}»")
         lines.extend(draft.notes)
-        words = f" — từ khóa: «{'», «'.join(topic_hits[:5])}»" if topic_hits else ""
+        lines.extend(model_lines or [])
+        topic = topic if model_lines is not None else view.topic
+        words = f" — từ khóa: «{'», «'.join(view.topic_hits[:5])}»" if view.topic_hits and topic == view.topic else ""
         lines.append(f"Lĩnh vực: {self.rulebook.topic_label(topic)}{words}")
-        lines.append(self._place_line(place))
+        lines.append(self._place_line(view.place))
+        addressed, addressed_hit = view.addressed, view.addressed_hit
         if addressed:
             lines.append(f"Cử tri đề nghị cấp {LEVEL_LABELS[addressed]} («{addressed_hit}») — là tín hiệu, "
                          f"không phải căn cứ quyết định")
         agency = self.agencies[draft.agency_code]
         lines.append(f"Cơ quan đề xuất: {agency.name} ({agency.code}), cấp {LEVEL_LABELS[draft.level]}")
+        others = self._cooperating(view, draft.agency_code)
+        if others:
+            lines.append("Cơ quan phối hợp (các đề nghị khác trong kiến nghị): "
+                         + ", ".join(f"{self.agencies[c].name} ({c})" for c in others))
         return lines
 
     def _place_line(self, place: Place) -> str:

@@ -1,12 +1,13 @@
-"""The classifier of a running process, rebuilt when the catalog's revision changes.
+"""The classifier of a running process, rebuilt when the catalog or the active model version changes.
 
-Rules and topics are read once at start; the classifier (compiled patterns, unit gazetteer) is
-rebuilt from the database catalog whenever an admin changes it, in this process or another.
+Rules and topics are read once at start; the classifier (compiled patterns, unit gazetteer, model) is
+rebuilt from the database whenever an admin changes the catalog or a new model version is activated,
+in this process or another.
 """
 
 from dataclasses import dataclass, field
 
-from services.routing.classification.classifier import AgencyRecord, Classifier
+from services.routing.classification.classifier import RULES_ONLY_THRESHOLD, ActiveModel, AgencyRecord, Classifier
 from services.routing.classification.places import UnitRecord
 from services.routing.classification.rulebook import Rulebook
 
@@ -14,13 +15,21 @@ from services.routing.classification.rulebook import Rulebook
 @dataclass
 class ClassifierHolder:
     rulebook: Rulebook
+    province: str | None = None
+    rules_threshold: float = RULES_ONLY_THRESHOLD
     revision: int | None = None
+    model_version: int | None = None
     classifier: Classifier | None = field(default=None, repr=False)
+    rules: Classifier | None = field(default=None, repr=False)  # the same catalog, no model: for training
+    models: dict[int, ActiveModel] = field(default_factory=dict, repr=False)  # loaded versions, by id
 
-    def is_current(self, revision: int) -> bool:
-        return self.classifier is not None and self.revision == revision
+    def is_current(self, revision: int, model_version: int | None) -> bool:
+        return self.classifier is not None and (self.revision, self.model_version) == (revision, model_version)
 
-    def rebuild(self, revision: int, units: list[UnitRecord], agencies: list[AgencyRecord]) -> Classifier:
-        self.classifier = Classifier(self.rulebook, units, agencies)
-        self.revision = revision
+    def rebuild(self, revision: int, units: list[UnitRecord], agencies: list[AgencyRecord],
+                model: ActiveModel | None) -> Classifier:
+        self.rules = Classifier(self.rulebook, units, agencies, province=self.province,
+                                rules_threshold=self.rules_threshold)
+        self.classifier = self.rules.with_model(model)
+        self.revision, self.model_version = revision, model.version if model else None
         return self.classifier

@@ -32,6 +32,13 @@ class Routing(Base):
     confidence: Mapped[float] = mapped_column(Float)
     explanation: Mapped[list[str]] = mapped_column(JSON, default=list)
     returned_by: Mapped[list[str]] = mapped_column(JSON, default=list)  # agencies that sent it back
+    # The decision as fields, for audit (the explanation is the same in Vietnamese prose).
+    rule_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    rule_hits: Mapped[list[str]] = mapped_column(JSON, default=list)
+    model_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    candidates: Mapped[list[dict]] = mapped_column(JSON, default=list)  # model's top 3: level, agency, probability
+    place: Mapped[dict] = mapped_column(JSON, default=dict)  # commune, district, source, mentions
+    cooperating: Mapped[list[str]] = mapped_column(JSON, default=list)  # phối hợp
     routed_count: Mapped[int] = mapped_column(Integer, default=0)  # petitions.routed events emitted
     queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -54,4 +61,5 @@ class RoutingEntry(Base):
     confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     explanation: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    decision: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # rule, hits, model version, top 3, place
     source: Mapped[str | None] = mapped_column(String(100), nullable=True)  # event:<id> or request:<id>

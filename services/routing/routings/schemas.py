@@ -30,7 +30,15 @@ class HistoryEntryOut(BaseModel):
     confidence: float | None
     reason: str | None
     explanation: list[str] | None
+    decision: dict | None = Field(default=None, description="Quyết định dạng trường: rule_id, rule_hits, "
+                                  "model_version, candidates (3 khả năng cao nhất), place, cooperating")
     source: str | None
+
+
+class CandidateOut(BaseModel):
+    level: str
+    agency_code: str
+    probability: float
 
 
 class RoutingSummary(BaseModel):
@@ -45,6 +53,12 @@ class RoutingSummary(BaseModel):
     confidence: float
     explanation: list[str]
     returned_by: list[str]
+    rule_id: str | None = Field(description="Quy tắc thẩm quyền đã khớp (mã trong rules.yaml)")
+    rule_hits: list[str] = Field(description="Các từ trong nội dung đã khớp quy tắc")
+    model_version: int | None = Field(description="Phiên bản mô hình đã ra quyết định (không có: chỉ theo quy tắc)")
+    candidates: list[CandidateOut] = Field(description="Ba khả năng cao nhất của mô hình")
+    place: dict = Field(description="Địa bàn: commune, district, source (text | petition | none), mentions")
+    cooperating: list[str] = Field(description="Cơ quan phối hợp (các đề nghị khác trong cùng kiến nghị)")
     unit_code: str
     content: str
     queued_at: UtcDatetime

@@ -5,11 +5,12 @@ Every change is a new history entry; every assignment and reassignment emits pet
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from services.routing.catalog import service as catalog_service
 from services.routing.classification.classifier import Decision, PetitionInput
 from services.routing.classification.holder import ClassifierHolder
+from services.routing.learning import service as learning_service
 from services.routing.routings import repository as routing_repository
 from services.routing.routings.models import (
     ASSIGNED,
@@ -34,7 +35,10 @@ class RoutingContext:
     """What routing decisions need besides the database: the classifier and the review threshold."""
 
     holder: ClassifierHolder
-    review_threshold: float
+    review_threshold: float | None = None  # None: the active model version's (or the rules') threshold
+
+    def threshold_for(self, decision: Decision) -> float:
+        return self.review_threshold if self.review_threshold is not None else decision.threshold
 
 
 async def route_received(uow: UnitOfWork, context: RoutingContext, petition_id: uuid.UUID,
@@ -43,20 +47,22 @@ async def route_received(uow: UnitOfWork, context: RoutingContext, petition_id: 
     db = uow.session
     if await routing_repository.get(db, petition_id) is not None:
         return None
-    classifier = await catalog_service.current_classifier(db, context.holder)
+    classifier = await learning_service.current_classifier(db, context.holder)
     decision = classifier.classify(PetitionInput(data.content, data.unit_code or data.meeting_unit_code))
-    confident = decision.confidence >= context.review_threshold
+    threshold = context.threshold_for(decision)
+    confident = decision.confidence >= threshold
     routing = Routing(
         petition_id=petition_id, petition_code=data.code, unit_code=data.unit_code,
         meeting_unit_code=data.meeting_unit_code, content=data.content, returned_by=[], routed_count=0,
         state=ASSIGNED if confident else NEEDS_REVIEW, queued_at=utcnow(), **_proposal(decision),
     )
     await routing_repository.add(db, routing)
-    await _record(db, routing, "classified", CLASSIFIER, source, explanation=list(decision.explanation))
+    await _record(db, routing, "classified", CLASSIFIER, source, explanation=list(decision.explanation),
+                  decision=_audit(decision))
     if confident:
         _emit_routed(uow, routing, CLASSIFIER, reason=None)
     else:
-        reason = f"Độ tin cậy {decision.confidence:.2f} thấp hơn ngưỡng {context.review_threshold:.2f}: chờ thư ký xem xét"
+        reason = f"Độ tin cậy {decision.confidence:.2f} thấp hơn ngưỡng {threshold:.2f}: chờ thư ký xem xét"
         await _record(db, routing, "queued", CLASSIFIER, source, reason=reason)
     return routing
 
@@ -80,6 +86,11 @@ async def assign(uow: UnitOfWork, petition_id: uuid.UUID, payload: AssignmentIn,
     routing.explanation = [f"Thư ký {user.sub} {'xác nhận' if unchanged else 'điều chỉnh'}: {payload.reason}",
                            *[line for line in routing.explanation if not line.startswith("Thư ký ")]]
     await _record(db, routing, action, user.sub, source, reason=payload.reason)
+    await learning_service.record_decision(
+        db, petition_id=routing.petition_id, content=routing.content,
+        unit_code=routing.unit_code or routing.meeting_unit_code, level=routing.level,
+        agency_code=routing.agency_code, topic=routing.topic, by=user.sub,
+        origin="reassigned" if routing.returned_by else action)
     if not (unchanged and was_assigned):
         _emit_routed(uow, routing, user.sub, reason=payload.reason)
     await db.flush()
@@ -98,7 +109,7 @@ async def record_return(uow: UnitOfWork, context: RoutingContext, petition_id: u
         await _record(db, routing, "return_ignored", data.by, source, reason=note + " (không còn được giao cơ quan này)")
         return routing
     routing.returned_by = [*routing.returned_by, data.agency_code]
-    classifier = await catalog_service.current_classifier(db, context.holder)
+    classifier = await learning_service.current_classifier(db, context.holder)
     decision = classifier.classify(PetitionInput(routing.content, routing.unit_code or routing.meeting_unit_code),
                                    exclude=frozenset(routing.returned_by))
     for key, value in _proposal(decision).items():
@@ -107,7 +118,7 @@ async def record_return(uow: UnitOfWork, context: RoutingContext, petition_id: u
     routing.state, routing.queued_at = NEEDS_REVIEW, utcnow()
     await _record(db, routing, "returned", data.by, source, reason=note, agency_code=data.agency_code)
     await _record(db, routing, "queued", CLASSIFIER, source, explanation=list(decision.explanation),
-                  reason="Đề xuất mới, không gồm cơ quan đã trả lại; chờ thư ký quyết định")
+                  reason="Đề xuất mới, không gồm cơ quan đã trả lại; chờ thư ký quyết định", decision=_audit(decision))
     return routing
 
 
@@ -133,7 +144,17 @@ async def list_routings(uow: UnitOfWork, user: Principal, *, state: str | None, 
 
 def _proposal(decision: Decision) -> dict:
     return {"level": decision.level, "agency_code": decision.agency_code, "topic": decision.topic,
-            "confidence": decision.confidence, "explanation": list(decision.explanation)}
+            "confidence": decision.confidence, "explanation": list(decision.explanation),
+            "rule_id": decision.rule_id, "rule_hits": list(decision.rule_hits), "model_version": decision.model_version,
+            "candidates": [asdict(c) for c in decision.candidates], "place": dict(decision.place),
+            "cooperating": list(decision.cooperating)}
+
+
+def _audit(decision: Decision) -> dict:
+    """The decision's fields as the history keeps them (the same as the routing row's, at that moment)."""
+    proposal = _proposal(decision)
+    return {key: proposal[key] for key in ("rule_id", "rule_hits", "model_version", "candidates", "place",
+                                           "cooperating")}
 
 
 async def _get(db, petition_id: uuid.UUID, for_update: bool = False) -> Routing:
@@ -144,11 +165,12 @@ async def _get(db, petition_id: uuid.UUID, for_update: bool = False) -> Routing:
 
 
 async def _record(db, routing: Routing, action: str, by: str, source: str, *, reason: str | None = None,
-                  explanation: list[str] | None = None, agency_code: str | None = None) -> None:
+                  explanation: list[str] | None = None, agency_code: str | None = None,
+                  decision: dict | None = None) -> None:
     await routing_repository.add_entry(db, RoutingEntry(
         petition_id=routing.petition_id, at=utcnow(), action=action, by=by, level=routing.level,
         agency_code=agency_code or routing.agency_code, topic=routing.topic, confidence=routing.confidence,
-        reason=reason, explanation=explanation, source=source,
+        reason=reason, explanation=explanation, source=source, decision=decision,
     ))
 
 

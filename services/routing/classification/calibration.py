@@ -1,0 +1,71 @@
+"""Confidence that means what it says: the probability that a decision is right, learnt out of fold.
+
+The model's probability alone is over-sure on petitions unlike the invented ones (real ones are
+often confidently wrong), so a second, small logistic regression learns from cross-validated
+outcomes how often a decision with these traits was right: how sure the model was, by how much it
+beat the runner-up, whether the model and the rules agree, how the petition is written, which level.
+"""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
+
+
+@dataclass(frozen=True)
+class Traits:
+    probability: float  # of the chosen route, after the rules' prior
+    margin: float  # over the runner-up
+    model_agrees: bool  # the model's own first route is the rules' route
+    rule_source: str  # rule | default | fallback
+    style: str  # list | free
+    level: str
+    placed: bool
+    place_source: str  # text | petition | none (a province-wide petition)
+
+    def features(self) -> dict[str, float]:
+        return {"p": self.probability, "margin": self.margin, "agree": float(self.model_agrees),
+                f"source={self.rule_source}": 1.0, f"style={self.style}": 1.0, f"level={self.level}": 1.0,
+                f"style_agree={self.style}|{self.model_agrees}": 1.0, "placed": float(self.placed),
+                f"place={self.place_source}": 1.0}
+
+
+class Calibrator:
+    def __init__(self):
+        self.vectorizer = DictVectorizer()
+        self.regression = LogisticRegression(C=1.0, max_iter=1000)
+        self.constant: float | None = None  # all outcomes right (or all wrong): nothing to learn
+
+    def fit(self, traits: list[Traits], right: list[bool]) -> "Calibrator":
+        labels = np.asarray(right, dtype=int)
+        if labels.min() == labels.max():
+            self.constant = float(labels[0])
+            return self
+        matrix = self.vectorizer.fit_transform([t.features() for t in traits])
+        with warnings.catch_warnings(), threadpool_limits(limits=1):
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.regression.fit(matrix, labels)
+        return self
+
+    def confidence(self, traits: list[Traits]) -> list[float]:
+        if self.constant is not None:
+            return [self.constant] * len(traits)
+        matrix = self.vectorizer.transform([t.features() for t in traits])
+        return [float(p) for p in self.regression.predict_proba(matrix)[:, 1]]
+
+
+def traits_of(raw: list[tuple[str, float]], blended: list[tuple[str, float]], chosen_route: str,
+              rule_route: str, rule_source: str, compiled: bool, placed: bool, place_source: str) -> Traits:
+    """Traits of choosing `chosen_route`, from the model's routes before and after the rules' prior."""
+    probabilities = dict(blended)
+    others = [p for route, p in blended if route != chosen_route]
+    return Traits(
+        probability=probabilities.get(chosen_route, 0.0), margin=probabilities.get(chosen_route, 0.0) - max(others, default=0.0),
+        model_agrees=bool(raw) and raw[0][0] == rule_route, rule_source=rule_source,
+        style="list" if compiled else "free", level=chosen_route.partition(":")[0], placed=placed,
+        place_source=place_source,
+    )

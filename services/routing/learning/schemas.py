@@ -1,0 +1,26 @@
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ModelVersionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    created_at: datetime
+    trained_by: str
+    active: bool
+    threshold: float = Field(description="Độ tin cậy từ đó kiến nghị được giao tự động (chọn bằng kiểm định chéo)")
+    base_examples: int
+    corrections: int = Field(description="Số kiến nghị do thư ký xác nhận/điều chỉnh mà phiên bản đã học")
+    examples_through: int
+    training_seconds: float
+    figures: dict = Field(description="Kết quả kiểm định chéo k-fold theo nhóm: level, agency, topic, review_share, "
+                                      "automatic_precision")
+    comparison: dict | None = Field(description="So với phiên bản đang dùng khi huấn luyện, trên cùng các fold")
+
+
+class RetrainOut(BaseModel):
+    activated: bool
+    active_before: int | None
+    version: ModelVersionOut
