@@ -9,7 +9,7 @@ RUN_DIR ?= run
 ROLE ?= secretariat
 AGENCY ?=
 
-.PHONY: install run test test-unit test-integration token demo eval bench migrate clean
+.PHONY: install run test test-unit test-integration token demo eval retrain bench migrate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,9 +43,13 @@ demo: install
 migrate: install
 	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.run --migrate-only
 
-## make eval: routing quality on the labelled development set (cross-validated)
+## make eval: routing quality on every labelled set, by 5-fold cross-validation (DATA=file.jsonl: an unseen set too)
 eval: install
-	@$(PY) -m services.routing.classification.evaluate
+	@$(PY) -m services.routing.classification.evaluate $(if $(DATA),--data $(DATA))
+
+## make retrain: a new routing model version from the labelled sets + people's decisions (kept if not worse)
+retrain: install
+	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.retrain
 
 ## make bench: speed figures (routing classification, monthly report over 1M petitions on PostgreSQL)
 bench: install

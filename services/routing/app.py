@@ -8,7 +8,7 @@ from services.routing.catalog.router import router as catalog_router
 from services.routing.catalog.source import read_catalog
 from services.routing.classification.holder import ClassifierHolder
 from services.routing.classification.rulebook import load_rulebook
-from services.routing.learning import service as learning_service
+from services.routing.learning import handlers as learning_handlers
 from services.routing.learning.router import router as learning_router
 from services.routing.routings.handlers import petition_consumer
 from services.routing.routings.router import router as routings_router
@@ -32,12 +32,8 @@ def create_app(settings: RoutingSettings | None = None) -> FastAPI:
         async with runtime.uow() as uow:
             await catalog_service.seed(uow.session, data)
             await uow.commit()
-        async with runtime.uow() as uow:
-            if settings.learning:
-                await learning_service.ensure_active(uow.session, context.holder)
-            else:
-                await learning_service.current_classifier(uow.session, context.holder)
-            await uow.commit()
+        if settings.learning:
+            await learning_handlers.ensure_model(runtime.uow, context.holder)
         runtime.extras["routing"] = context
 
     definition = ServiceDefinition(

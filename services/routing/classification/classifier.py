@@ -20,7 +20,6 @@ from services.routing.classification.model import NO_TOPIC, ModelInput, RouteMod
 from services.routing.classification.places import Gazetteer, Place, UnitRecord
 from services.routing.classification.rulebook import Outcome, Rule, Rulebook
 from services.routing.classification.text import PreparedText
-from shared.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -162,19 +161,19 @@ class Classifier:
             return self._rules_decision(self._rule_view(petition, exclude))
         view = self._rule_view(petition, frozenset())
         routes, topics = self.model.model.rank(self.model_input(petition.content, view))
-        choice = self.choose(view, routes, exclude)
+        choice = self.choose(view, routes, self.model.model, exclude)
         if choice is not None and self.model.model.calibrator is not None:
             choice = choice.calibrated(self.model.model.calibrator)
         return self._model_decision(view, choice, topics)
 
-    def choose(self, view: "_RuleView", routes: list[tuple[str, float]],
+    def choose(self, view: "_RuleView", routes: list[tuple[str, float]], model: RouteModel,
                exclude: frozenset[str] = frozenset()) -> Choice | None:
         """The first route (after the rules' prior) with an agency at the petition's place.
 
         Its confidence is the blended probability until a calibrator says how often such choices were right.
         """
         signals = self._signals(view)
-        blended = with_rule_prior(routes, signals.rule_route)
+        blended = with_rule_prior(routes, signals.rule_route, model.rule_reliability(signals.deciding_rule))
         resolved = self._placed_candidates(blended, view.place)
         allowed = [c for c in resolved if c.agency_code not in exclude] or resolved
         if not allowed:
@@ -182,13 +181,15 @@ class Classifier:
         chosen = allowed[0]
         placed = self._placed(chosen, view.place)
         traits = traits_of(routes, blended, route_of(chosen.level, chosen.agency_code.partition(".")[2]),
-                           signals.rule_route, signals.rule_source, request_body(fold(view.text.original))[0], placed,
+                           signals.rule_route, signals.rule_source, request_body(view.text.folded.text)[0], placed,
                            view.place.source)
         return Choice(tuple(allowed[:3]), chosen.probability, traits).capped()
 
     def model_input(self, content: str, view: "_RuleView | None" = None) -> ModelInput:
         view = view or self._rule_view(PetitionInput(content), frozenset())
-        return ModelInput(masked_words(content), signal_features(content, self._signals(view)))
+        signals = self._signals(view)
+        return ModelInput(masked_words(content), signal_features(view.text.folded.text, signals), signals.rule_route,
+                          signals.deciding_rule)
 
     def rule_view(self, petition: PetitionInput) -> "_RuleView":
         return self._rule_view(petition, frozenset())
@@ -212,7 +213,8 @@ class Classifier:
     def _signals(self, view: _RuleView) -> RuleSignals:
         draft = view.draft
         source = "rule" if draft.rule is not None else ("fallback" if draft.confidence <= 0.2 else "default")
-        return RuleSignals(tuple(r.id for r in view.matched), self._rule_route(view), source, view.topic,
+        deciding = next((r.id for r in view.matched if r.outcome is not None), source)
+        return RuleSignals(tuple(r.id for r in view.matched), deciding, self._rule_route(view), source, view.topic,
                            view.addressed, view.place.source, "nội dung nêu nhiều xã/phường" in view.place.notes)
 
     def _rule_route(self, view: _RuleView) -> str:
@@ -227,13 +229,13 @@ class Classifier:
 
     def _rules_decision(self, view: _RuleView) -> Decision:
         draft = view.draft
-        explanation = self._explain(draft, view)
+        others = self._cooperating(view, draft.agency_code)
+        explanation = self._explain(draft, view, others)
         confidence = round(max(0.0, min(1.0, draft.confidence)), 3)
         explanation.append(f"Độ tin cậy: {confidence:.2f}")
         return Decision(draft.level, draft.agency_code, view.topic, confidence, tuple(explanation),
                         draft.rule.id if draft.rule else None, tuple(draft.hits), None, (),
-                        self._place_record(view.place), self._cooperating(view, draft.agency_code),
-                        self.rules_threshold)
+                        self._place_record(view.place), others, self.rules_threshold)
 
     def _model_decision(self, view: _RuleView, choice: Choice | None, topics) -> Decision:
         if choice is None:
@@ -241,13 +243,13 @@ class Classifier:
         chosen, allowed, confidence = choice.candidates[0], list(choice.candidates), choice.confidence
         topic = topics[0][0] if topics and topics[0][0] != NO_TOPIC else view.topic
         draft = _Draft(chosen.level, chosen.agency_code, view.draft.rule, view.draft.hits, confidence)
-        explanation = self._explain(draft, view, topic=topic, model_lines=self._model_lines(allowed[:3], view))
+        others = self._cooperating(view, chosen.agency_code)
+        explanation = self._explain(draft, view, others, topic=topic, model_lines=self._model_lines(allowed[:3], view))
         explanation.append(f"Độ tin cậy: {confidence:.2f} (tự động giao từ {self.model.threshold:.2f})")
         rule = view.draft.rule
         return Decision(chosen.level, chosen.agency_code, topic, confidence, tuple(explanation),
                         rule.id if rule else None, tuple(view.draft.hits), self.model.version, tuple(allowed[:3]),
-                        self._place_record(view.place), self._cooperating(view, chosen.agency_code),
-                        self.model.threshold)
+                        self._place_record(view.place), others, self.model.threshold)
 
     def _placed_candidates(self, routes, place: Place) -> list[Candidate]:
         """Routes as agencies of the place, most likely first; two routes to one agency count once."""
@@ -390,7 +392,7 @@ class Classifier:
             return self.rulebook.central_topic, []
         return None, []
 
-    def _explain(self, draft: _Draft, view: _RuleView, topic: str | None = None,
+    def _explain(self, draft: _Draft, view: _RuleView, others: tuple[str, ...], topic: str | None = None,
                  model_lines: list[str] | None = None) -> list[str]:
         lines = []
         if draft.rule is not None:
@@ -407,7 +409,6 @@ class Classifier:
                          f"không phải căn cứ quyết định")
         agency = self.agencies[draft.agency_code]
         lines.append(f"Cơ quan đề xuất: {agency.name} ({agency.code}), cấp {LEVEL_LABELS[draft.level]}")
-        others = self._cooperating(view, draft.agency_code)
         if others:
             lines.append("Cơ quan phối hợp (các đề nghị khác trong kiến nghị): "
                          + ", ".join(f"{self.agencies[c].name} ({c})" for c in others))

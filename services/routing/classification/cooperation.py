@@ -14,6 +14,7 @@ from shared.text import fold
 
 _CLAUSES = re.compile(r";|\.\s+(?=[A-ZĐÀ-Ỹ])|\n+|,?\s+đồng thời\s+|\s+-\s+(?=[A-ZĐÀ-Ỹ])")
 MIN_WORDS = 4
+_ASKING = re.compile(r"^.{0,200}?\b(de nghi|kien nghi|yeu cau|de xuat|mong muon)\b\s*:?\s*")  # "Cử tri … đề nghị"
 
 
 def request_clauses(content: str) -> list[str]:
@@ -24,7 +25,7 @@ def request_clauses(content: str) -> list[str]:
         if len(part.split()) < MIN_WORDS:
             continue
         _compiled, body = request_body(fold(part))
-        body = re.sub(r"^(de nghi|kien nghi|yeu cau)\s*:?\s*", "", body)
+        body = _ASKING.sub("", body, count=1)
         if leading_verb(body) != "none":
             clauses.append(part)
     return clauses

@@ -30,6 +30,7 @@ class RuleSignals:
     """What the competence rules saw: every rule that matched and the route they would decide."""
 
     matched_rules: tuple[str, ...]
+    deciding_rule: str  # the first rule that names a body, or "default" / "fallback"
     rule_route: str
     rule_source: str  # rule | default | fallback
     rule_topic: str | None
@@ -54,13 +55,13 @@ def leading_verb(body: str) -> str:
     return match.group(1) if match else "none"
 
 
-def signal_features(content: str, signals: RuleSignals) -> dict[str, float]:
+def signal_features(folded: str, signals: RuleSignals) -> dict[str, float]:
     """Rule hits and the rules' route as features, and their crossing with the way a petition is written.
 
     Petitions copied from a compiled list ("Cử tri xã X, huyện Y đề nghị: Đầu tư ...") are the ones the
     province answers, so the same rule can mean another body there: the crossings let the model learn it.
     """
-    compiled, body = request_body(fold(content))
+    compiled, body = request_body(folded)
     style = "list" if compiled else "free"
     verb = leading_verb(body)
     features = {f"rule={rule}": 1.0 for rule in signals.matched_rules}

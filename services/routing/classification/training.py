@@ -20,6 +20,9 @@ from services.routing.classification.model import NO_TOPIC, ModelInput, RouteMod
 FOLDS = 5
 SEED = 20261201
 TARGET_PRECISION = 0.95  # of automatic assignments; below the threshold a petition waits for review
+# Thresholds are chosen for a little more than the target: chosen on other petitions, they land a little
+# lower on new ones (measured: 94.8 % at a 95 % aim).
+SELECTION_MARGIN = 0.015
 MIN_THRESHOLD = 0.5
 
 
@@ -119,7 +122,7 @@ def cross_validate(classifier: Classifier, examples: list[LabelledExample], fold
         model = fit(classifier, [examples[i] for i in train_rows], [inputs[i] for i in train_rows])
         for i, (routes, topics) in zip(test_rows, model.rank_many([inputs[i] for i in test_rows])):
             topic = topics[0][0] if topics[0][0] != NO_TOPIC else None
-            raw[i] = Outcome(examples[i], classifier.choose(views[i], routes), topic, fold)
+            raw[i] = Outcome(examples[i], classifier.choose(views[i], routes, model), topic, fold)
     outcomes = _calibrated([o for o in raw if o is not None], folds)
     thresholds = {f: choose_threshold([o for o in outcomes if o.fold != f]) for f in range(folds)}
     return CrossValidation(outcomes, thresholds, choose_threshold(outcomes), time.perf_counter() - started)
@@ -135,7 +138,7 @@ def _calibrated(outcomes: list[Outcome], folds: int) -> list[Outcome]:
     return calibrated
 
 
-def choose_threshold(outcomes: list[Outcome], target: float = TARGET_PRECISION) -> float:
+def choose_threshold(outcomes: list[Outcome], target: float = TARGET_PRECISION + SELECTION_MARGIN) -> float:
     """The lowest confidence from which the automatically assigned are at least `target` right."""
     ranked = sorted(outcomes, key=lambda o: -o.confidence)
     best, right = 1.0, 0

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from services.routing.learning import handlers as learning_handlers
 from services.routing.learning import service as learning_service
 from services.routing.learning.schemas import ModelVersionOut, RetrainOut
 from services.routing.roles import MODEL_READERS, MODEL_TRAINERS
@@ -26,9 +27,7 @@ async def get_version(version_id: int, uow: UowDep, user: Reader):
 @router.post("/model-versions", response_model=RetrainOut, status_code=201,
              summary="Huấn luyện phiên bản mới từ dữ liệu gốc và các quyết định của thư ký; "
                      "chỉ dùng nếu kiểm định chéo không kém phiên bản hiện tại")
-async def retrain(runtime: RuntimeDep, uow: UowDep, user: Trainer):
-    holder = runtime.extras["routing"].holder
-    outcome = await learning_service.retrain(uow.session, holder, user.sub)
-    await uow.commit()
+async def retrain(runtime: RuntimeDep, user: Trainer):
+    outcome = await learning_handlers.retrain(runtime.uow, runtime.extras["routing"].holder, user.sub)
     return RetrainOut(activated=outcome.activated, active_before=outcome.active_before,
                       version=ModelVersionOut.model_validate(outcome.version))

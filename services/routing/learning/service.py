@@ -1,11 +1,11 @@
 """Model versions: the base model trained at first start, people's decisions kept, retraining on demand.
 
-Training is CPU work of seconds: it runs in a worker thread so the service keeps answering. A new
+Training is CPU work of seconds: callers (handlers.py) read in one unit of work, train in a worker
+thread with no transaction open (SQLite would hold its write lock meanwhile), then store. A new
 version is activated only if, cross-validated on the same folds of every example, it is not worse
 than the recipe of the version active then (the same code on what that version had learnt).
 """
 
-import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
@@ -53,22 +53,40 @@ async def _load(db: AsyncSession, holder: ClassifierHolder, version_id: int | No
     return holder.models[version_id]
 
 
-async def ensure_active(db: AsyncSession, holder: ClassifierHolder) -> Classifier:
-    """At start: with no active version yet, train one from the repository's labelled petitions."""
-    classifier = await current_classifier(db, holder)
-    if classifier.model is not None:
-        return classifier
+@dataclass(frozen=True)
+class TrainingData:
+    """What a retraining reads from the database (then trains outside any transaction)."""
+
+    base: list[LabelledExample]
+    learnt: list[tuple[LabelledExample, int]]  # people's decisions, latest per petition, with their row id
+    through: int  # the last training_examples row read
+    active_id: int | None
+    active_through: int | None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    version: ModelVersion  # not yet stored
+    activate: bool
+    active_before: int | None
+
+
+def base_model(holder: ClassifierHolder) -> tuple[TrainedModel, str, int]:
+    """The model of the repository's labelled petitions (CPU: call in a worker thread), once per process."""
     examples = base_examples()
     key = fingerprint(examples, holder.rules)
     if key not in _trained_base:
-        _trained_base[key] = await asyncio.to_thread(train, holder.rules, examples)
-    trained = _trained_base[key]
-    version = _version_row(trained, BASE_TRAINER, key, through=0, corrections=0, base=len(examples))
+        _trained_base[key] = train(holder.rules, examples)
+    return _trained_base[key], key, len(examples)
+
+
+async def store_base(db: AsyncSession, trained: TrainedModel, key: str, base: int) -> ModelVersion:
+    version = _version_row(trained, BASE_TRAINER, key, through=0, corrections=0, base=base)
     await learning_repository.add_version(db, version)
     await learning_repository.activate(db, version.id)
-    logger.info("routing model version %s trained from %s labelled petitions in %.1f s", version.id,
-                len(examples), trained.seconds)
-    return await current_classifier(db, holder)
+    logger.info("routing model version %s trained from %s labelled petitions in %.1f s", version.id, base,
+                trained.seconds)
+    return version
 
 
 async def record_decision(db: AsyncSession, *, petition_id: uuid.UUID, content: str, unit_code: str, level: str,
@@ -80,39 +98,37 @@ async def record_decision(db: AsyncSession, *, petition_id: uuid.UUID, content: 
     ))
 
 
-async def retrain(db: AsyncSession, holder: ClassifierHolder, by: str) -> Retraining:
+async def training_data(db: AsyncSession, holder: ClassifierHolder) -> TrainingData:
     await current_classifier(db, holder)
     rows = await learning_repository.examples(db)
     active_id = await learning_repository.active_version_id(db)
     active = await learning_repository.get_version(db, active_id) if active_id is not None else None
-    base = base_examples()
-    learnt = _latest_per_petition(rows)
-    through = rows[-1].id if rows else 0
-    outcome = await asyncio.to_thread(_train_and_compare, holder.rules, base, learnt,
-                                      active.examples_through if active else None)
-    trained, comparison = outcome
-    version = _version_row(trained, by, fingerprint(base + [e for e, _ in learnt], holder.rules), through=through,
-                           corrections=len(learnt), base=len(base))
-    version.comparison = comparison
-    await learning_repository.add_version(db, version)
-    activated = comparison["activated"]
-    if activated:
-        await learning_repository.activate(db, version.id)
-    return Retraining(version, activated, active_id)
+    return TrainingData(base_examples(), _latest_per_petition(rows), rows[-1].id if rows else 0, active_id,
+                        active.examples_through if active else None)
 
 
-def _train_and_compare(rules: Classifier, base: list[LabelledExample], learnt: list[tuple[LabelledExample, int]],
-                       active_through: int | None) -> tuple[TrainedModel, dict]:
-    """Both recipes on the same folds of every example; the active one without what came after it."""
-    examples = base + [example for example, _ in learnt]
-    after = {id(example) for example, row_id in learnt if active_through is None or row_id > active_through}
+def train_candidate(rules: Classifier, data: TrainingData, by: str) -> Candidate:
+    """CPU work (call in a worker thread): both recipes on the same folds of every example, the active
+    one without what came after it; the candidate is activated if it is not worse."""
+    examples = data.base + [example for example, _ in data.learnt]
+    after = {id(e) for e, row_id in data.learnt if data.active_through is None or row_id > data.active_through}
     candidate = cross_validate(rules, examples)
     current = cross_validate(rules, examples, train_filter=lambda e: id(e) not in after)
     candidate_figures, current_figures = figures(candidate)["all"], figures(current)["all"]
-    activated = candidate_figures["agency"] >= current_figures["agency"]
+    activate = candidate_figures["agency"] >= current_figures["agency"]
     trained = train(rules, examples, validation=candidate)
-    return trained, {"candidate": candidate_figures, "active": current_figures, "activated": activated,
-                     "new_examples": len(after)}
+    version = _version_row(trained, by, fingerprint(examples, rules), through=data.through,
+                           corrections=len(data.learnt), base=len(data.base))
+    version.comparison = {"candidate": candidate_figures, "active": current_figures, "activated": activate,
+                          "new_examples": len(after), "active_version": data.active_id}
+    return Candidate(version, activate, data.active_id)
+
+
+async def store_candidate(db: AsyncSession, candidate: Candidate) -> Retraining:
+    await learning_repository.add_version(db, candidate.version)
+    if candidate.activate:
+        await learning_repository.activate(db, candidate.version.id)
+    return Retraining(candidate.version, candidate.activate, candidate.active_before)
 
 
 def _latest_per_petition(rows: list[TrainingExample]) -> list[tuple[LabelledExample, int]]:

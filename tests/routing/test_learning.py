@@ -1,0 +1,93 @@
+"""Routing learns from people: model versions, decisions kept as examples, retraining that activates (or not)."""
+
+import uuid
+
+from sqlalchemy import select
+
+from services.routing.learning.models import TrainingExample
+from services.routing.routings import service as routing_service
+from shared.events import PetitionReturned
+from tests.routing.conftest import received
+from tests.routing.test_api import seed_routing
+
+# Rules send a martyrs' memorial to the labour department (người có công); this council's practice,
+# as the secretariat keeps correcting, is that the district builds and repairs it.
+MEMORIALS = ["Đề nghị sửa chữa nhà bia ghi danh liệt sĩ của xã đã xuống cấp.",
+             "Cử tri đề nghị tu bổ nhà bia tưởng niệm liệt sĩ ở trung tâm xã.",
+             "Đề nghị xây mới nhà bia ghi tên các liệt sĩ của xã.",
+             "Nhà bia liệt sĩ xã bị nứt, đề nghị sửa chữa.",
+             "Đề nghị nâng cấp khu nhà bia liệt sĩ xã."]
+NEW_MEMORIAL = "Cử tri đề nghị sớm sửa chữa nhà bia liệt sĩ của xã trước ngày 27/7."
+CORRECTION = {"level": "district", "agency_code": "076.UBND",
+              "reason": "Huyện quản lý, bố trí vốn tu bổ công trình ghi công liệt sĩ của xã"}
+
+
+async def test_the_first_start_trains_and_activates_a_version(routing):
+    versions = (await routing.get("/model-versions", headers=routing.headers_for("admin"))).json()
+    assert [(v["id"], v["active"], v["trained_by"]) for v in versions] == [(1, True, "cài đặt")]
+    figures = versions[0]["figures"]
+    assert {"invented", "real", "all"} <= set(figures)
+    assert figures["all"]["automatic_precision"] >= 0.95 and 0.5 <= versions[0]["threshold"] <= 1.0
+    assert (await routing.get("/model-versions", headers=routing.headers_for("agency", "08.SGTVT"))).status_code == 403
+
+
+async def test_a_decision_records_its_rule_model_and_place(routing):
+    content = "Cử tri xã Yên Hoa, huyện Na Hang đề nghị: Đầu tư nâng cấp tuyến đường từ xã Yên Hoa lên thôn Bản Va."
+    petition_id = await seed_routing(routing, content, unit_code="02248")
+    detail = (await routing.get(f"/routings/{petition_id}", headers=routing.headers_for("secretariat"))).json()
+    assert (detail["level"], detail["agency_code"]) == ("district", "072.UBND")
+    assert detail["rule_id"] == "dau_tu_ha_tang_dia_phuong" and detail["rule_hits"]
+    assert detail["model_version"] == 1 and len(detail["candidates"]) == 3
+    assert detail["candidates"][0]["agency_code"] == "072.UBND"
+    assert detail["place"]["commune"] == "02248" and detail["place"]["source"] in ("text", "petition")
+    assert detail["history"][0]["decision"]["model_version"] == 1
+
+
+async def test_corrections_of_one_kind_route_the_next_petition_of_that_kind(routing):
+    secretariat = routing.headers_for("secretariat", sub="thu-ky-3")
+    before = (await routing.get(f"/routings/{await seed_routing(routing, NEW_MEMORIAL)}", headers=secretariat)).json()
+    assert before["agency_code"] != "076.UBND"
+    for content in MEMORIALS:
+        petition_id = await seed_routing(routing, content)
+        answer = await routing.post(f"/routings/{petition_id}/assignment", json=CORRECTION, headers=secretariat)
+        assert answer.status_code == 200, answer.text
+    async with routing.app.state.runtime.uow() as uow:
+        rows = await uow.session.scalars(select(TrainingExample).order_by(TrainingExample.id))
+        kept = [(e.agency_code, e.origin, e.decided_by) for e in rows]
+    assert kept == [("076.UBND", "corrected", "thu-ky-3")] * 5
+
+    assert (await routing.post("/model-versions", headers=secretariat)).status_code == 403
+    retrained = await routing.post("/model-versions", headers=routing.headers_for("admin"))
+    assert retrained.status_code == 201, retrained.text
+    outcome = retrained.json()
+    assert outcome["activated"] is True and outcome["active_before"] == 1
+    version = outcome["version"]
+    assert (version["id"], version["corrections"], version["active"]) == (2, 5, True)
+    assert version["comparison"]["candidate"]["agency"] >= version["comparison"]["active"]["agency"]
+
+    after = (await routing.get(f"/routings/{await seed_routing(routing, NEW_MEMORIAL)}", headers=secretariat)).json()
+    assert (after["level"], after["agency_code"], after["model_version"]) == ("district", "076.UBND", 2)
+    versions = (await routing.get("/model-versions", headers=routing.headers_for("admin"))).json()
+    assert [(v["id"], v["active"]) for v in versions] == [(2, True), (1, False)]
+
+
+async def test_a_reassignment_after_a_return_is_kept_as_an_example(routing):
+    runtime = routing.app.state.runtime
+    petition_id = uuid.uuid4()
+    context = runtime.extras["routing"]
+    content = "Cử tri đề nghị tỉnh sớm nâng cấp tuyến ĐT.186 đoạn qua xã Tân Trào đang xuống cấp."
+    async with runtime.uow() as uow:
+        routing_row = await routing_service.route_received(uow, context, petition_id, received(content), "event:a")
+        await uow.commit()
+    async with runtime.uow() as uow:
+        returned = PetitionReturned(agency_code=routing_row.agency_code, note="Không thuộc thẩm quyền", by="so-gtvt")
+        await routing_service.record_return(uow, context, petition_id, returned, "event:b")
+        await uow.commit()
+    body = {"level": "district", "agency_code": "076.UBND", "reason": "Đoạn tuyến do huyện quản lý"}
+    answer = await routing.post(f"/routings/{petition_id}/assignment", json=body,
+                                headers=routing.headers_for("secretariat"))
+    assert answer.status_code == 200, answer.text
+    async with runtime.uow() as uow:
+        rows = await uow.session.scalars(select(TrainingExample).where(TrainingExample.petition_id == petition_id))
+        kept = [(e.origin, e.agency_code) for e in rows]
+    assert kept == [("reassigned", "076.UBND")]
