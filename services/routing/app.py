@@ -32,7 +32,7 @@ def create_app(settings: RoutingSettings | None = None) -> FastAPI:
         async with runtime.uow() as uow:
             await catalog_service.seed(uow.session, data)
             await uow.commit()
-        if settings.learning:
+        if settings.routing_learning:
             await learning_handlers.ensure_model(runtime.uow, context.holder)
         runtime.extras["routing"] = context
 

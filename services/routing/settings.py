@@ -21,7 +21,7 @@ class RoutingSettings(ServiceSettings):
     # active model version's threshold, chosen by cross-validation for 95 % right among those assigned.
     review_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
     # Train and use the statistical model (rules alone when false).
-    learning: bool = True
+    routing_learning: bool = True
     # This council's province in the catalog (a catalog may hold several after a merger).
     province_code: str = Field(default="08", min_length=1, max_length=20)
     page_size_max: int = Field(default=200, gt=0)

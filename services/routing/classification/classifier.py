@@ -16,7 +16,7 @@ from services.routing.classification.calibration import Calibrator, Traits, trai
 from services.routing.classification.cooperation import cooperating_outcomes
 from services.routing.classification.examples import route_of, split_route
 from services.routing.classification.features import RuleSignals, masked_words, request_body, signal_features
-from services.routing.classification.model import NO_TOPIC, ModelInput, RouteModel, with_rule_prior
+from services.routing.classification.model import ModelInput, RouteModel, topic_with_rules, with_rule_prior
 from services.routing.classification.places import Gazetteer, Place, UnitRecord
 from services.routing.classification.rulebook import Outcome, Rule, Rulebook
 from services.routing.classification.text import PreparedText
@@ -241,7 +241,7 @@ class Classifier:
         if choice is None:
             return self._rules_decision(view)
         chosen, allowed, confidence = choice.candidates[0], list(choice.candidates), choice.confidence
-        topic = topics[0][0] if topics and topics[0][0] != NO_TOPIC else view.topic
+        topic = topic_with_rules(topics, view.topic)
         draft = _Draft(chosen.level, chosen.agency_code, view.draft.rule, view.draft.hits, confidence)
         others = self._cooperating(view, chosen.agency_code)
         explanation = self._explain(draft, view, others, topic=topic, model_lines=self._model_lines(allowed[:3], view))

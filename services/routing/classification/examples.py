@@ -16,7 +16,7 @@ LABELLED_DIR = Path(__file__).parent / "data" / "labelled"
 # published answers). Real practice is the ground truth, so it weighs more when the two disagree.
 INVENTED_SETS = ("petitions-dev.jsonl", "petitions-check.jsonl", "petitions-blind.jsonl")
 REAL_SETS = ("petitions-real-dev.jsonl", "petitions-real-other-dev.jsonl")
-SET_WEIGHTS = {"invented": 1.0, "real": 2.0, "correction": 4.0}
+SET_WEIGHTS = {"invented": 1.0, "real": 2.0, "correction": 6.0}
 PROVINCE_UNIT = "08"
 
 

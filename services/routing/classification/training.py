@@ -15,7 +15,7 @@ import numpy as np
 from services.routing.classification.calibration import Calibrator
 from services.routing.classification.classifier import Candidate, Choice, Classifier, PetitionInput
 from services.routing.classification.examples import LabelledExample
-from services.routing.classification.model import NO_TOPIC, ModelInput, RouteModel
+from services.routing.classification.model import ModelInput, RouteModel, topic_with_rules
 
 FOLDS = 5
 SEED = 20261201
@@ -121,7 +121,7 @@ def cross_validate(classifier: Classifier, examples: list[LabelledExample], fold
         test_rows = [i for i in range(len(examples)) if assignment[i] == fold]
         model = fit(classifier, [examples[i] for i in train_rows], [inputs[i] for i in train_rows])
         for i, (routes, topics) in zip(test_rows, model.rank_many([inputs[i] for i in test_rows])):
-            topic = topics[0][0] if topics[0][0] != NO_TOPIC else None
+            topic = topic_with_rules(topics, views[i].topic)
             raw[i] = Outcome(examples[i], classifier.choose(views[i], routes, model), topic, fold)
     outcomes = _calibrated([o for o in raw if o is not None], folds)
     thresholds = {f: choose_threshold([o for o in outcomes if o.fold != f]) for f in range(folds)}
