@@ -18,7 +18,7 @@ from services.routing.classification.examples import route_of, split_route
 from services.routing.classification.features import RuleSignals, masked_words, request_body, signal_features
 from services.routing.classification.model import ModelInput, RouteModel, topic_with_rules, with_rule_prior
 from services.routing.classification.places import Gazetteer, Place, UnitRecord
-from services.routing.classification.rulebook import Outcome, Rule, Rulebook
+from services.routing.classification.rulebook import TOPIC_BODY, Outcome, Rule, Rulebook
 from services.routing.classification.text import PreparedText
 
 logger = logging.getLogger(__name__)
@@ -140,7 +140,8 @@ class Classifier:
 
     def unknown_agencies(self) -> list[str]:
         """Province-level agency codes the rules use but the catalog does not have."""
-        outcomes = [r.outcome for r in self.rulebook.rules if r.outcome] + list(self.rulebook.defaults.values())
+        outcomes = [r.outcome for r in self.rulebook.rules if r.outcome and r.outcome.agency != TOPIC_BODY]
+        outcomes += list(self.rulebook.defaults.values())
         wanted = {(o.level, o.agency) for o in outcomes}
         wanted |= {(level, agency) for o in outcomes for level, agency in o.addressed.items()}
         codes = {f"{self.province}.{agency}" for level, agency in wanted if level in ("central", "province")}
@@ -199,7 +200,8 @@ class Classifier:
         place = self.gazetteer.resolve(text, petition.unit_code)
         addressed, addressed_hit = self._addressed(text)
         scores = {t: v.score(text) for t, v in self.rulebook.topics.items()}
-        candidates = [(rule, hits) for rule in self.rulebook.rules if (hits := rule.match(text)) is not None]
+        candidates = [(self._concrete(rule, scores), hits) for rule in self.rulebook.rules
+                      if (hits := rule.match(text)) is not None]
         candidates.sort(key=lambda c: (-c[0].priority, -c[0].confidence))
         draft = self._from_rules(candidates, place, addressed, exclude)
         if draft is None:
@@ -209,6 +211,17 @@ class Classifier:
         if addressed and addressed != draft.level and draft.level != "central":
             draft.confidence *= 0.9  # voters asked another level: a reason to look twice
         return _RuleView(text, place, addressed, addressed_hit, draft, topic, topic_hits, matched)
+
+    def _concrete(self, rule: Rule, scores) -> Rule:
+        """A rule whose agency is TOPIC_BODY names the provincial body of the petition's topic."""
+        if rule.outcome is None or rule.outcome.agency != TOPIC_BODY:
+            return rule
+        topic = max(scores, key=lambda t: scores[t][0]) if any(v[0] > 0 for v in scores.values()) else None
+        default = self.rulebook.defaults.get(topic)
+        agency = "UBND"
+        if default is not None:
+            agency = default.agency if default.level == "province" else default.addressed.get("province", "UBND")
+        return replace(rule, outcome=replace(rule.outcome, agency=agency))
 
     def _signals(self, view: _RuleView) -> RuleSignals:
         draft = view.draft

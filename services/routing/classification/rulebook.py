@@ -14,6 +14,7 @@ DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_RULES_FILE = DATA_DIR / "rules.yaml"
 DEFAULT_TOPICS_FILE = DATA_DIR / "topics.yaml"
 LEVELS = ("central", "province", "district", "commune")
+TOPIC_BODY = "@topic"  # a rule's agency: the provincial body of the petition's topic (from the defaults)
 
 
 class RulebookError(ValueError):
