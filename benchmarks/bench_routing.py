@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from services.routing.classification.classifier import ActiveModel, PetitionInput  # noqa: E402
+from services.routing.classification.decision import ActiveModel, PetitionInput  # noqa: E402
 from services.routing.classification.evaluate import default_classifier  # noqa: E402
 from services.routing.classification.examples import base_examples  # noqa: E402
 from services.routing.classification.training import cross_validate, train  # noqa: E402

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.routing.classification.classifier import PetitionInput
+from services.routing.classification.decision import PetitionInput
 from services.routing.classification.evaluate import decided, default_classifier
 from services.routing.classification.examples import LABELLED_DIR, read_set
 from services.routing.classification.rulebook import RulebookError, load_rulebook

@@ -5,12 +5,19 @@ from dataclasses import replace
 
 import pytest
 
-from services.routing.classification.classifier import ActiveModel, Classifier, PetitionInput
+from services.routing.classification.classifier import Classifier
 from services.routing.classification.cooperation import request_clauses
+from services.routing.classification.decision import ActiveModel, PetitionInput
 from services.routing.classification.evaluate import default_classifier
 from services.routing.classification.examples import INVENTED_SETS, base_examples
 from services.routing.classification.places import UnitRecord
-from services.routing.classification.training import TARGET_PRECISION, cross_validate, figures, fold_of, train
+from services.routing.classification.training import (
+    TARGET_PRECISION,
+    cross_validate,
+    figures,
+    fold_of,
+    train,
+)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ from services.routing.catalog import repository as catalog_repository
 from services.routing.catalog.models import AdministrativeUnit, Agency
 from services.routing.catalog.schemas import AgencyCreate, AgencyUpdate, UnitCreate, UnitUpdate
 from services.routing.catalog.source import CatalogData
-from services.routing.classification.classifier import AgencyRecord
+from services.routing.classification.decision import AgencyRecord
 from services.routing.classification.places import UnitRecord
 from shared.errors import conflict, invalid, not_found
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from services.routing.classification.classifier import AgencyRecord
+from services.routing.classification.decision import AgencyRecord
 from services.routing.classification.places import UnitRecord
 
 DEFAULT_ALIASES_FILE = Path(__file__).parent / "data" / "unit_aliases.yaml"

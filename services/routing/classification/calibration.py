@@ -66,10 +66,10 @@ class Calibrator:
 def traits_of(raw: list[tuple[str, float]], blended: list[tuple[str, float]], chosen_route: str,
               rule_route: str, rule_source: str, compiled: bool, placed: bool, place_source: str) -> Traits:
     """Traits of choosing `chosen_route`, from the model's routes before and after the rules' prior."""
-    probabilities = dict(blended)
+    chosen = dict(blended).get(chosen_route, 0.0)
     others = [p for route, p in blended if route != chosen_route]
     return Traits(
-        probability=probabilities.get(chosen_route, 0.0), margin=probabilities.get(chosen_route, 0.0) - max(others, default=0.0),
+        probability=chosen, margin=chosen - max(others, default=0.0),
         model_agrees=bool(raw) and raw[0][0] == rule_route, rule_source=rule_source,
         style="list" if compiled else "free", level=chosen_route.partition(":")[0], placed=placed,
         place_source=place_source,

@@ -10,113 +10,46 @@ the petition's place. The rules alone decide when no model is loaded.
 
 import copy
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-from services.routing.classification.calibration import Calibrator, Traits, traits_of
+from services.routing.classification.calibration import traits_of
 from services.routing.classification.cooperation import cooperating_outcomes
+from services.routing.classification.decision import (
+    LEVEL_LABELS,
+    RULES_ONLY_THRESHOLD,
+    ActiveModel,
+    AgencyRecord,
+    Candidate,
+    Choice,
+    Decision,
+    Draft,
+    PetitionInput,
+    RuleView,
+)
 from services.routing.classification.examples import route_of, split_route
-from services.routing.classification.features import RuleSignals, masked_words, request_body, signal_features
-from services.routing.classification.model import ModelInput, RouteModel, topic_with_rules, with_rule_prior
+from services.routing.classification.explanation import Explainer
+from services.routing.classification.features import (
+    RuleSignals,
+    masked_words,
+    request_body,
+    signal_features,
+)
+from services.routing.classification.model import (
+    ModelInput,
+    RouteModel,
+    topic_with_rules,
+    with_rule_prior,
+)
 from services.routing.classification.places import Gazetteer, Place, UnitRecord
 from services.routing.classification.rulebook import TOPIC_BODY, Outcome, Rule, Rulebook
 from services.routing.classification.text import PreparedText
 
 logger = logging.getLogger(__name__)
 
-LEVEL_LABELS = {"central": "Trung ương (qua Đoàn ĐBQH tỉnh)", "province": "tỉnh", "district": "huyện",
-                "commune": "xã"}
 RULE_TOPIC_BONUS = 4.0  # the deciding rule's topic
 MATCHED_TOPIC_BONUS = 1.5  # topic of every other rule whose words appear
 CLOSE_PRIORITY = 5
 WEAK_TOPIC_SCORE = 3.0  # below: only common words point to the topic
-UNPLACED_CONFIDENCE = 0.3  # a district or commune route whose unit cannot be found: the secretariat decides
-RULES_ONLY_THRESHOLD = 0.6
-
-
-@dataclass(frozen=True)
-class AgencyRecord:
-    code: str
-    name: str
-    level: str
-    unit: str
-
-
-@dataclass(frozen=True)
-class PetitionInput:
-    content: str
-    unit_code: str | None = None
-
-
-@dataclass(frozen=True)
-class ActiveModel:
-    """A trained model version and the confidence from which its decisions are assigned automatically."""
-
-    version: int | None
-    model: RouteModel
-    threshold: float
-
-
-@dataclass(frozen=True)
-class Candidate:
-    level: str
-    agency_code: str
-    probability: float
-
-
-@dataclass(frozen=True)
-class Choice:
-    candidates: tuple[Candidate, ...]  # the chosen one first, then the runners-up (three at most)
-    confidence: float  # calibrated: how often a decision like this was right out of fold
-    traits: Traits
-
-    def capped(self) -> "Choice":
-        confidence = self.confidence if self.traits.placed else min(self.confidence, UNPLACED_CONFIDENCE)
-        return replace(self, confidence=round(min(confidence, 1.0), 3))
-
-    def calibrated(self, calibrator: Calibrator) -> "Choice":
-        return replace(self, confidence=calibrator.confidence([self.traits])[0]).capped()
-
-
-@dataclass(frozen=True)
-class Decision:
-    level: str
-    agency_code: str
-    topic: str | None
-    confidence: float
-    explanation: tuple[str, ...]
-    rule_id: str | None
-    rule_hits: tuple[str, ...] = ()
-    model_version: int | None = None
-    candidates: tuple[Candidate, ...] = ()  # the model's top three
-    place: dict = field(default_factory=dict)  # commune, district, how it was found, the words
-    cooperating: tuple[str, ...] = ()  # phối hợp: agencies of the petition's other requests
-    threshold: float = RULES_ONLY_THRESHOLD
-
-    @property
-    def automatic(self) -> bool:
-        return self.confidence >= self.threshold
-
-
-@dataclass(frozen=True)
-class _RuleView:
-    text: PreparedText
-    place: Place
-    addressed: str | None
-    addressed_hit: str | None
-    draft: "_Draft"
-    topic: str | None
-    topic_hits: list[str]
-    matched: list[Rule]
-
-
-@dataclass
-class _Draft:
-    level: str
-    agency_code: str
-    rule: Rule | None
-    hits: list[str]
-    confidence: float
-    notes: list[str] = field(default_factory=list)
 
 
 class Classifier:
@@ -130,6 +63,7 @@ class Classifier:
         self.rules_threshold = rules_threshold
         self.gazetteer = Gazetteer(units)
         self.agencies = {a.code: a for a in agencies}
+        self.explainer = Explainer(rulebook, self.gazetteer.units, self.agencies)
         provinces = [u.code for u in units if u.level == "province"]
         if not provinces:
             raise ValueError("the catalog has no province-level unit")
@@ -167,7 +101,7 @@ class Classifier:
             choice = choice.calibrated(self.model.model.calibrator)
         return self._model_decision(view, choice, topics)
 
-    def choose(self, view: "_RuleView", routes: list[tuple[str, float]], model: RouteModel,
+    def choose(self, view: "RuleView", routes: list[tuple[str, float]], model: RouteModel,
                exclude: frozenset[str] = frozenset()) -> Choice | None:
         """The first route (after the rules' prior) with an agency at the petition's place.
 
@@ -186,16 +120,16 @@ class Classifier:
                            view.place.source)
         return Choice(tuple(allowed[:3]), chosen.probability, traits).capped()
 
-    def model_input(self, content: str, view: "_RuleView | None" = None) -> ModelInput:
+    def model_input(self, content: str, view: "RuleView | None" = None) -> ModelInput:
         view = view or self._rule_view(PetitionInput(content), frozenset())
         signals = self._signals(view)
         return ModelInput(masked_words(content), signal_features(view.text.folded.text, signals), signals.rule_route,
                           signals.deciding_rule)
 
-    def rule_view(self, petition: PetitionInput) -> "_RuleView":
+    def rule_view(self, petition: PetitionInput) -> "RuleView":
         return self._rule_view(petition, frozenset())
 
-    def _rule_view(self, petition: PetitionInput, exclude: frozenset[str]) -> _RuleView:
+    def _rule_view(self, petition: PetitionInput, exclude: frozenset[str]) -> RuleView:
         text = PreparedText.of(petition.content)
         place = self.gazetteer.resolve(text, petition.unit_code)
         addressed, addressed_hit = self._addressed(text)
@@ -210,7 +144,7 @@ class Classifier:
         topic, topic_hits = self._topic(scores, draft, matched)
         if addressed and addressed != draft.level and draft.level != "central":
             draft.confidence *= 0.9  # voters asked another level: a reason to look twice
-        return _RuleView(text, place, addressed, addressed_hit, draft, topic, topic_hits, matched)
+        return RuleView(text, place, addressed, addressed_hit, draft, topic, topic_hits, matched)
 
     def _concrete(self, rule: Rule, scores) -> Rule:
         """A rule whose agency is TOPIC_BODY names the provincial body of the petition's topic."""
@@ -223,14 +157,14 @@ class Classifier:
             agency = default.agency if default.level == "province" else default.addressed.get("province", "UBND")
         return replace(rule, outcome=replace(rule.outcome, agency=agency))
 
-    def _signals(self, view: _RuleView) -> RuleSignals:
+    def _signals(self, view: RuleView) -> RuleSignals:
         draft = view.draft
         source = "rule" if draft.rule is not None else ("fallback" if draft.confidence <= 0.2 else "default")
         deciding = next((r.id for r in view.matched if r.outcome is not None), source)
         return RuleSignals(tuple(r.id for r in view.matched), deciding, self._rule_route(view), source, view.topic,
                            view.addressed, view.place.source, "nội dung nêu nhiều xã/phường" in view.place.notes)
 
-    def _rule_route(self, view: _RuleView) -> str:
+    def _rule_route(self, view: RuleView) -> str:
         """The route of the first deciding rule, whether or not the place has a unit of that level."""
         for rule in view.matched:
             if rule.outcome is not None:
@@ -240,24 +174,25 @@ class Classifier:
                 return route_of(outcome.level, outcome.agency)
         return route_of(view.draft.level, view.draft.agency_code.partition(".")[2])
 
-    def _rules_decision(self, view: _RuleView) -> Decision:
+    def _rules_decision(self, view: RuleView) -> Decision:
         draft = view.draft
         others = self._cooperating(view, draft.agency_code)
-        explanation = self._explain(draft, view, others)
+        explanation = self.explainer.explain(draft, view, others)
         confidence = round(max(0.0, min(1.0, draft.confidence)), 3)
         explanation.append(f"Độ tin cậy: {confidence:.2f}")
         return Decision(draft.level, draft.agency_code, view.topic, confidence, tuple(explanation),
                         draft.rule.id if draft.rule else None, tuple(draft.hits), None, (),
                         self._place_record(view.place), others, self.rules_threshold)
 
-    def _model_decision(self, view: _RuleView, choice: Choice | None, topics) -> Decision:
+    def _model_decision(self, view: RuleView, choice: Choice | None, topics) -> Decision:
         if choice is None:
             return self._rules_decision(view)
         chosen, allowed, confidence = choice.candidates[0], list(choice.candidates), choice.confidence
         topic = topic_with_rules(topics, view.topic)
-        draft = _Draft(chosen.level, chosen.agency_code, view.draft.rule, view.draft.hits, confidence)
+        draft = Draft(chosen.level, chosen.agency_code, view.draft.rule, view.draft.hits, confidence)
         others = self._cooperating(view, chosen.agency_code)
-        explanation = self._explain(draft, view, others, topic=topic, model_lines=self._model_lines(allowed[:3], view))
+        explanation = self.explainer.explain(draft, view, others, topic=topic, model_lines=self.explainer.model_lines(
+            allowed[:3], view, self.model.version, self._placed(chosen, view.place)))
         explanation.append(f"Độ tin cậy: {confidence:.2f} (tự động giao từ {self.model.threshold:.2f})")
         rule = view.draft.rule
         return Decision(chosen.level, chosen.agency_code, topic, confidence, tuple(explanation),
@@ -286,20 +221,7 @@ class Classifier:
     def _placed(self, candidate: Candidate, place: Place) -> bool:
         return candidate.level in ("central", "province") or not candidate.agency_code.startswith(f"{self.province}.")
 
-    def _model_lines(self, candidates: list[Candidate], view: _RuleView) -> list[str]:
-        ranked = "; ".join(f"{LEVEL_LABELS[c.level]} — {self.agencies[c.agency_code].name} {c.probability:.2f}"
-                           for c in candidates)
-        lines = [f"Mô hình học (phiên bản {self.model.version or 'gốc'}), ba khả năng cao nhất: {ranked}"]
-        chosen, draft = candidates[0], view.draft
-        if draft.rule is not None and (chosen.level, chosen.agency_code) != (draft.level, draft.agency_code):
-            lines.append(f"Quy tắc đề xuất {self.agencies[draft.agency_code].name}; mô hình học từ các trả lời "
-                         f"thực tế chọn cơ quan khác")
-        if not self._placed(chosen, view.place):
-            lines.append(f"Cấp {LEVEL_LABELS[chosen.level]} nhưng không xác định được địa bàn: đề xuất UBND tỉnh, "
-                         f"cần thư ký chọn đơn vị")
-        return lines
-
-    def _cooperating(self, view: _RuleView, lead: str) -> tuple[str, ...]:
+    def _cooperating(self, view: RuleView, lead: str) -> tuple[str, ...]:
         found = []
         for outcome in cooperating_outcomes(self.rulebook, view.text.original):
             draft = self._resolve(outcome, view.place, None, 1.0)
@@ -319,7 +241,7 @@ class Classifier:
                 return level, hit
         return None, None
 
-    def _from_rules(self, candidates, place: Place, addressed: str | None, exclude) -> _Draft | None:
+    def _from_rules(self, candidates, place: Place, addressed: str | None, exclude) -> Draft | None:
         for index, (rule, hits) in enumerate(candidates):
             if rule.outcome is None:
                 continue
@@ -335,7 +257,7 @@ class Classifier:
         return None
 
     @staticmethod
-    def _rival(rule: Rule, others, draft: _Draft) -> Rule | None:
+    def _rival(rule: Rule, others, draft: Draft) -> Rule | None:
         for other, _hits in others:
             if other.priority < rule.priority - CLOSE_PRIORITY:
                 return None
@@ -343,7 +265,7 @@ class Classifier:
                 return other
         return None
 
-    def _from_topic_default(self, scores, place: Place, addressed: str | None, exclude) -> _Draft:
+    def _from_topic_default(self, scores, place: Place, addressed: str | None, exclude) -> Draft:
         best = max(scores, key=lambda t: scores[t][0])
         outcome = self.rulebook.defaults.get(best) if scores[best][0] > 0 else None
         if outcome is not None:
@@ -355,10 +277,10 @@ class Classifier:
                                    f"«{self.rulebook.topic_label(best)}»")
                 return draft
         fallback = f"{self.province}.UBND"
-        return _Draft("province", fallback, None, [], 0.2,
+        return Draft("province", fallback, None, [], 0.2,
                       ["Không nhận ra lĩnh vực hay quy tắc nào: đề xuất UBND tỉnh, cần thư ký xem xét"])
 
-    def _resolve(self, outcome: Outcome, place: Place, addressed: str | None, confidence: float) -> _Draft | None:
+    def _resolve(self, outcome: Outcome, place: Place, addressed: str | None, confidence: float) -> Draft | None:
         """Turn (level, agency abbreviation) into an agency code of the petition's place."""
         level, agency, notes = outcome.level, outcome.agency, []
         if addressed in outcome.addressed:
@@ -377,9 +299,9 @@ class Classifier:
             return None
         if level == "commune" and "nội dung nêu nhiều xã/phường" in place.notes:
             confidence *= 0.8
-        return _Draft(level, code, None, [], confidence, notes)
+        return Draft(level, code, None, [], confidence, notes)
 
-    def _topic(self, scores, draft: _Draft, matched: list[Rule]) -> tuple[str | None, list[str]]:
+    def _topic(self, scores, draft: Draft, matched: list[Rule]) -> tuple[str | None, list[str]]:
         """Topic words, plus a bonus for the deciding rule's topic and for close rules that also matched.
 
         A national rule without its own topic lends the bonus to the most specific rule that has one.
@@ -404,34 +326,3 @@ class Classifier:
         if draft.level == "central":
             return self.rulebook.central_topic, []
         return None, []
-
-    def _explain(self, draft: _Draft, view: _RuleView, others: tuple[str, ...], topic: str | None = None,
-                 model_lines: list[str] | None = None) -> list[str]:
-        lines = []
-        if draft.rule is not None:
-            lines.append(f"Quy tắc «{draft.rule.label}» [{draft.rule.id}] — khớp: «{'», «'.join(draft.hits)}»")
-        lines.extend(draft.notes)
-        lines.extend(model_lines or [])
-        topic = topic if model_lines is not None else view.topic
-        words = f" — từ khóa: «{'», «'.join(view.topic_hits[:5])}»" if view.topic_hits and topic == view.topic else ""
-        lines.append(f"Lĩnh vực: {self.rulebook.topic_label(topic)}{words}")
-        lines.append(self._place_line(view.place))
-        addressed, addressed_hit = view.addressed, view.addressed_hit
-        if addressed:
-            lines.append(f"Cử tri đề nghị cấp {LEVEL_LABELS[addressed]} («{addressed_hit}») — là tín hiệu, "
-                         f"không phải căn cứ quyết định")
-        agency = self.agencies[draft.agency_code]
-        lines.append(f"Cơ quan đề xuất: {agency.name} ({agency.code}), cấp {LEVEL_LABELS[draft.level]}")
-        if others:
-            lines.append("Cơ quan phối hợp (các đề nghị khác trong kiến nghị): "
-                         + ", ".join(f"{self.agencies[c].name} ({c})" for c in others))
-        return lines
-
-    def _place_line(self, place: Place) -> str:
-        code = place.commune or place.district
-        if code is None:
-            return "Địa bàn: không xác định (không nêu trong nội dung, kiến nghị thuộc cấp tỉnh)"
-        origin = "nêu trong nội dung" if place.source == "text" else "đơn vị của kiến nghị / nơi tiếp xúc cử tri"
-        named = ", ".join(dict.fromkeys(m.text for m in place.mentions))
-        suffix = f" («{named}»)" if named else ""
-        return f"Địa bàn: {self.gazetteer.units[code].name} ({code}) — {origin}{suffix}"

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.routing.catalog.source import DEFAULT_ALIASES_FILE, read_catalog
-from services.routing.classification.classifier import ActiveModel, Classifier, PetitionInput
+from services.routing.classification.classifier import Classifier
+from services.routing.classification.decision import ActiveModel, PetitionInput
 from services.routing.classification.examples import (
     INVENTED_SETS,
     LabelledExample,
@@ -107,7 +108,8 @@ def reliability_lines(results: list[Scored]) -> list[str]:
     for low, high in zip(RELIABILITY_BINS, RELIABILITY_BINS[1:]):
         band = [r for r in results if low <= r.confidence < high]
         if band:
-            lines.append(f"  {low:.2f}-{min(high, 1.0):.2f}: {len(band):>4}  {_pct(sum(r.agency_ok for r in band), len(band))}")
+            right = sum(r.agency_ok for r in band)
+            lines.append(f"  {low:.2f}-{min(high, 1.0):.2f}: {len(band):>4}  {_pct(right, len(band))}")
     return lines
 
 

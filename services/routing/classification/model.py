@@ -1,11 +1,11 @@
-"""The statistical half of routing: linear models over words, character n-grams and the rules' signals.
+"""The statistical half of routing: linear models over folded words and the rules' signals.
 
-Two multinomial logistic regressions share one feature space (folded words and word pairs, the
-rules' signals): one ranks routes (level + kind of agency), the other topics. The route the rules
-decide keeps a prior (RULE_PRIOR): on a few hundred petitions the model overrules the readable rules
-only where it is clearly more sure, which people's corrections make it. Logistic regression gives probabilities; the threshold that turns them
-into "assign automatically" is chosen from cross-validated predictions (training.py), so the
-confidence an officer reads is the one measured on petitions the model had not seen.
+Two multinomial logistic regressions share one feature space (folded words and word pairs with places
+masked, the rules' signals): one ranks routes (level + kind of agency), the other topics. The route the
+rules decide keeps a prior (RULE_PRIOR times how often that rule was right in training), so on a few
+hundred petitions the model overrules the readable rules only where it is clearly surer, or where
+people's corrections keep overruling that rule. How often a decision is right is learnt apart
+(calibration.py), and the threshold for automatic assignment is chosen out of fold (training.py).
 """
 
 import pickle

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from services.routing.classification.calibration import Calibrator
-from services.routing.classification.classifier import Candidate, Choice, Classifier, PetitionInput
+from services.routing.classification.classifier import Classifier
+from services.routing.classification.decision import Candidate, Choice, PetitionInput
 from services.routing.classification.examples import LabelledExample
 from services.routing.classification.model import ModelInput, RouteModel, topic_with_rules
 

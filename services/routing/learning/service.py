@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.routing.catalog import service as catalog_service
-from services.routing.classification.classifier import ActiveModel, Classifier
+from services.routing.classification.classifier import Classifier
+from services.routing.classification.decision import ActiveModel
 from services.routing.classification.examples import LabelledExample, agency_kind, base_examples
 from services.routing.classification.holder import ClassifierHolder
 from services.routing.classification.model import RouteModel
@@ -140,7 +141,8 @@ def _latest_per_petition(rows: list[TrainingExample]) -> list[tuple[LabelledExam
             for row in latest.values()]
 
 
-def _version_row(trained: TrainedModel, by: str, key: str, *, through: int, corrections: int, base: int) -> ModelVersion:
+def _version_row(trained: TrainedModel, by: str, key: str, *, through: int, corrections: int,
+                 base: int) -> ModelVersion:
     return ModelVersion(
         trained_by=by, examples_through=through, corrections=corrections, base_examples=base,
         threshold=trained.threshold, figures=figures(trained.validation), training_seconds=round(trained.seconds, 2),

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import asdict, dataclass
 
 from services.routing.catalog import service as catalog_service
-from services.routing.classification.classifier import Decision, PetitionInput
+from services.routing.classification.decision import Decision, PetitionInput
 from services.routing.classification.holder import ClassifierHolder
 from services.routing.learning import service as learning_service
 from services.routing.routings import repository as routing_repository
