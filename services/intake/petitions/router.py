@@ -1,5 +1,4 @@
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -15,6 +14,7 @@ from services.intake.petitions.schemas import (
 from services.intake.roles import PERSONAL_DATA_READERS, READERS, WRITERS
 from shared.auth import Principal, require_roles
 from shared.errors import ProblemError, not_found
+from shared.pagination import Instant
 from shared.service_app import UowDep
 from shared.text import fold
 
@@ -60,7 +60,7 @@ async def list_petitions(
     uow: UowDep, user: Reader,
     session_id: uuid.UUID | None = None, meeting_id: uuid.UUID | None = None, unit_code: str | None = None,
     q: str | None = Query(None, max_length=200, description="Tìm không phân biệt dấu và hoa thường"),
-    created_from: datetime | None = None, created_to: datetime | None = None,
+    created_from: Instant | None = None, created_to: Instant | None = None,
     limit: int = Query(50, ge=1, le=200), cursor: str | None = None,
 ):
     filters = PetitionFilters(session_id, meeting_id, unit_code, fold(q) if q and q.strip() else None,
