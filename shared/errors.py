@@ -1,6 +1,7 @@
 """RFC 9457 problem+json for every error a service answers, validation included."""
 
 import logging
+import traceback
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI, Request
@@ -24,6 +25,7 @@ _TITLES = {
     413: "Dữ liệu quá lớn",
     415: "Định dạng không được hỗ trợ",
     422: "Dữ liệu không hợp lệ",
+    429: "Quá nhiều yêu cầu",
     500: "Lỗi máy chủ",
     503: "Dịch vụ chưa sẵn sàng",
 }
@@ -93,6 +95,11 @@ def _validation_problem(exc: RequestValidationError) -> ProblemError:
     return ProblemError(422, f"Dữ liệu không hợp lệ — {summary}", type="/problems/validation", errors=errors)
 
 
+def http_problem(exc: StarletteHTTPException) -> ProblemError:
+    # Some carry their problem (shared.limits.BodyTooLarge): raised where only an HTTPException passes.
+    return getattr(exc, "problem", None) or ProblemError(exc.status_code, str(exc.detail))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(_request: Request, exc: ProblemError):
@@ -104,10 +111,19 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException):
-        problem = ProblemError(exc.status_code, str(exc.detail))
-        return problem_response(problem, headers=getattr(exc, "headers", None))
+        return problem_response(http_problem(exc), headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
-        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        logger.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.url.path,
+                     where_it_failed(exc))
         return problem_response(ProblemError(500, "Lỗi không mong đợi; đã được ghi nhận."))
+
+
+def where_it_failed(exc: BaseException) -> str:
+    """The traceback's frames without the exception's message.
+
+    A message may quote the request (a driver error quotes the row, a validation error its input),
+    and a request may hold petitioners' names, addresses and phones: logs keep only where it failed.
+    """
+    return "".join(traceback.format_tb(exc.__traceback__))

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from shared.auth import TokenVerifier, ensure_secret
 from shared.db import make_engine, make_session_factory
 from shared.errors import install_problem_handlers
+from shared.limits import install_limits
 from shared.messaging import ConsumerSpec, EventConsumer, NatsLink, OutboxRelay
 from shared.observability import MetricsMiddleware, ServiceMetrics
 from shared.operations import operations_router
@@ -84,6 +85,7 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
 
     app = FastAPI(title=definition.title, description=definition.description, version="1.0.0",
                   lifespan=lifespan)
+    install_limits(app, settings)  # inside the metrics, so 413 and 429 answers are counted too
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_problem_handlers(app)
     app.include_router(operations_router(metrics.registry, _readiness_checks))
