@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.validation_messages import vietnamese_message
@@ -50,6 +51,41 @@ class ProblemError(Exception):
 
     def __str__(self) -> str:
         return f"{self.status}: {self.detail}"
+
+
+class FieldErrorOut(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error is answered (extensions such as an import `report`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldErrorOut] | None = None
+
+
+DOCUMENTED_STATUSES = (401, 403, 404, 409, 413, 422, 429, 503)
+
+
+def problem_responses() -> dict:
+    """The problem+json answers every API route may give, for the OpenAPI documents."""
+    return {status: {"model": Problem, "description": _TITLES[status]} for status in DOCUMENTED_STATUSES}
+
+
+def document_problems_as_problem_json(document: dict) -> dict:
+    """FastAPI files a response model under application/json; ours are application/problem+json."""
+    for operation in (op for path in document.get("paths", {}).values() for op in path.values()):
+        for status, response in operation.get("responses", {}).items():
+            content = response.get("content", {})
+            if status.isdigit() and int(status) in DOCUMENTED_STATUSES and "application/json" in content:
+                content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+    return document
 
 
 def not_found(what: str, ident: object) -> ProblemError:

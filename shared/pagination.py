@@ -25,6 +25,8 @@ Instant = Annotated[AwareDatetime, AfterValidator(utc_instant)]
 
 
 def encode_cursor(at: datetime, item_id: uuid.UUID) -> str:
+    if at.tzinfo is None:  # SQLite hands back naive datetimes; every time we store is UTC
+        at = at.replace(tzinfo=timezone.utc)
     raw = f"{at.isoformat()}|{item_id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.auth import TokenVerifier, ensure_secret
 from shared.db import make_engine, make_session_factory
-from shared.errors import install_problem_handlers
+from shared.errors import document_problems_as_problem_json, install_problem_handlers, problem_responses
 from shared.limits import install_limits
 from shared.messaging import ConsumerSpec, EventConsumer, NatsLink, OutboxRelay
 from shared.observability import MetricsMiddleware, ServiceMetrics
@@ -90,8 +90,20 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
     install_problem_handlers(app)
     app.include_router(operations_router(metrics.registry, _readiness_checks))
     for router in definition.routers:
-        app.include_router(router)
+        app.include_router(router, responses=problem_responses())
+    _document_problems(app)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems_as_problem_json(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 def _build_runtime(settings: ServiceSettings, definition: ServiceDefinition, metrics: ServiceMetrics) -> ServiceRuntime:

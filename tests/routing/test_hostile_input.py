@@ -1,4 +1,7 @@
-"""Hostile catalog edits: refused with a field error, and the catalog stays readable for everyone."""
+"""Hostile input to routing: catalog edits refused with a field error (the catalog stays readable),
+forged cursors a 422."""
+
+import base64
 
 import pytest
 
@@ -30,3 +33,11 @@ async def test_an_agency_without_handles_and_a_blank_one_read_the_same(routing):
     created = await routing.post("/agencies", json=agency | {"handles": "  "}, headers=admin)
     assert created.status_code == 201, created.text
     assert created.json()["handles"] == ""
+
+
+@pytest.mark.parametrize("raw", ["2025-01-01T00:00:00|7f3ab462-1111-4111-8111-111111111111",
+                                 "0001-01-01T00:00:00+01:00|7f3ab462-1111-4111-8111-111111111111"])
+async def test_forged_cursors_are_a_422(routing, raw):
+    cursor = base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    response = await routing.get("/routings", params={"cursor": cursor}, headers=routing.headers_for("secretariat"))
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "cursor"
