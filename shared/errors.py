@@ -131,9 +131,19 @@ def _validation_problem(exc: RequestValidationError) -> ProblemError:
     return ProblemError(422, f"Dữ liệu không hợp lệ — {summary}", type="/problems/validation", errors=errors)
 
 
+# FastAPI's answer to a body it cannot decode at all (not UTF-8, a broken form): the same 422 on `body`
+# as a body that is not JSON, in Vietnamese.
+_UNREADABLE_BODY = "There was an error parsing the body"
+
+
 def http_problem(exc: StarletteHTTPException) -> ProblemError:
     # Some carry their problem (shared.limits.BodyTooLarge): raised where only an HTTPException passes.
-    return getattr(exc, "problem", None) or ProblemError(exc.status_code, str(exc.detail))
+    problem = getattr(exc, "problem", None)
+    if problem is not None:
+        return problem
+    if exc.status_code == 400 and exc.detail == _UNREADABLE_BODY:
+        return invalid("body", "Nội dung gửi lên không đọc được: cần JSON mã hóa UTF-8 (hoặc biểu mẫu tệp hợp lệ)")
+    return ProblemError(exc.status_code, str(exc.detail))
 
 
 def install_problem_handlers(app: FastAPI) -> None:
