@@ -4,7 +4,6 @@ The whole chain runs: intake, routing and monitoring on a real nats-server; the 
 with its petitioners (and once more with a NUL byte that must be refused), routed, tracked, reported.
 """
 
-import asyncio
 import io
 import json
 import logging
@@ -12,14 +11,10 @@ import zipfile
 
 import pytest
 
-from services.monitoring.app import create_app as create_monitoring
-from services.monitoring.settings import MonitoringSettings
-from shared.migrations import upgrade
-from tests.intake.conftest import intake_client, make_meeting
-from tests.monitoring.conftest import MIGRATIONS
-from tests.monitoring.test_end_to_end import eventually
-from tests.routing.conftest import CONFIDENT, routing_client
-from tests.support.apps import auth_headers, running_app
+from tests.intake.conftest import make_meeting
+from tests.monitoring.test_end_to_end import eventually, whole_chain
+from tests.routing.conftest import CONFIDENT
+from tests.support.apps import auth_headers
 from tests.support.events import stream_events
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -43,13 +38,7 @@ async def _report_texts(monitoring, headers) -> dict[str, str]:
 
 async def test_personal_data_stays_in_intake(database_url, isolated_nats, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
-    monitoring_url = database_url.replace("service.db", "monitoring.db")
-    await asyncio.to_thread(upgrade, MIGRATIONS, monitoring_url)
-    settings = MonitoringSettings(database_url=monitoring_url, nats_url=isolated_nats.url, run_dir=tmp_path / "m",
-                                  environment="test", outbox_poll_seconds=0.2)
-    async with intake_client(database_url.replace("service.db", "intake.db"), isolated_nats.url, tmp_path / "i") as intake, \
-            routing_client(database_url, isolated_nats.url, tmp_path / "r"), \
-            running_app(create_monitoring(settings)) as monitoring:
+    async with whole_chain(database_url, isolated_nats.url, tmp_path) as (intake, monitoring, settings):
         secretariat = intake.headers_for("secretariat")
         meeting = await make_meeting(intake, secretariat)
         petitioner = {"name": NAME, "address": ADDRESS, "phone": PHONE}
