@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from openpyxl import load_workbook
 
-from shared.errors import ProblemError, invalid
+from shared.errors import invalid
 from shared.text import fold
 
 # Accepted column headers, English or Vietnamese (compared folded: case and diacritics ignored).
@@ -25,7 +25,8 @@ _HEADER_TO_FIELD = {alias: name for name, aliases in COLUMN_ALIASES.items() for 
 
 
 MAX_COLUMNS = 32  # more than the known columns; cells further right are not read
-UNPACKED_RATIO = 10  # an XLSX may unpack to at most 10 × the upload limit (a zip bomb is refused unread)
+# An XLSX may unpack to at most 10 × its own size (at least 10 MiB): a zip bomb is refused unread.
+UNPACKED_RATIO = 10
 
 
 def read_rows(filename: str, data: bytes, max_rows: int) -> list[dict[str, str]]:
@@ -68,8 +69,6 @@ def _xlsx_table(data: bytes) -> Iterator[list[str]]:
                 yield ["" if cell is None else str(cell) for cell in row]
         finally:
             workbook.close()
-    except ProblemError:
-        raise
     except Exception as exc:  # noqa: BLE001 - a hostile file can break the parser in any of its layers
         raise invalid("file", "Tệp XLSX hỏng hoặc không đúng định dạng") from exc
 
