@@ -1,5 +1,6 @@
 """Hostile spreadsheets: refused (4xx on `file`) or read within the limits, quickly, never a 5xx."""
 
+import asyncio
 import io
 import time
 import zipfile
@@ -94,3 +95,23 @@ async def test_malformed_workbooks_are_a_422_on_file(intake, secretariat, name):
     response, _ = await _import(intake, secretariat, meeting, MALFORMED[name])
     assert response.status_code == 422, (name, response.text)
     assert response.json()["errors"][0]["field"] == "file"
+
+
+async def test_the_event_loop_keeps_serving_while_a_sheet_is_parsed(intake, secretariat):
+    """The sheet is parsed in a worker thread: /healthz answers meanwhile (before: after the whole parse)."""
+    meeting = await make_meeting(intake, secretariat)
+    rows = f'<row r="1">{_cell("A1", "content")}</row>' + "".join(
+        f'<row r="{n}">{_cell(f"A{n}", "ngắn")}</row>' for n in range(2, 5002))
+    data = _workbook_with_sheet(_sheet("A1:XFD1048576", rows))
+
+    importing = asyncio.create_task(_import(intake, secretariat, meeting, data))
+    waits, previous = [], time.perf_counter()
+    while not importing.done():
+        # The time from one probe to the next, sleep included: how long the event loop left others waiting.
+        await asyncio.sleep(0.02)
+        assert (await intake.get("/healthz")).status_code == 200
+        waits.append(time.perf_counter() - previous)
+        previous = time.perf_counter()
+    response, import_seconds = await importing
+    assert response.status_code == 422
+    assert max(waits) < max(0.5, import_seconds / 3), (max(waits), import_seconds)
