@@ -29,8 +29,11 @@ MAX_COLUMNS = 32  # more than the known columns; cells further right are not rea
 UNPACKED_RATIO = 10
 
 
-def read_rows(filename: str, data: bytes, max_rows: int) -> list[dict[str, str]]:
-    """Rows as {field: text}; a 422 on the `file` field when the upload cannot be read.
+Row = tuple[int, dict[str, str]]  # (its number in the spreadsheet, {field: text})
+
+
+def read_rows(filename: str, data: bytes, max_rows: int) -> list[Row]:
+    """The rows with content, numbered as the officer sees them; a 422 on `file` when unreadable.
 
     CPU-bound and blocking: callers on the event loop run it in a worker thread.
     """
@@ -94,7 +97,7 @@ def _header_fields(header: list[str]) -> list[str | None]:
     return fields
 
 
-def _rows_from_table(table: Iterable[list[str]], max_rows: int) -> list[dict[str, str]]:
+def _rows_from_table(table: Iterable[list[str]], max_rows: int) -> list[Row]:
     """Counted while streaming: a sheet of a million (even blank) rows is refused at the limit, not read."""
     header, rows, scanned = None, [], 0
     for line in table:
@@ -108,7 +111,7 @@ def _rows_from_table(table: Iterable[list[str]], max_rows: int) -> list[dict[str
             continue
         if len(rows) == max_rows:
             raise invalid("file", f"Tệp có hơn {max_rows} dòng; tối đa {max_rows} dòng mỗi lần nhập")
-        rows.append({field: cell.strip() for field, cell in zip(header, line) if field and cell and cell.strip()})
+        rows.append((scanned, {field: cell.strip() for field, cell in zip(header, line) if field and cell and cell.strip()}))
     if header is None:
         raise invalid("file", "Tệp trống: cần một dòng tiêu đề và ít nhất một dòng kiến nghị")
     if not rows:
