@@ -15,7 +15,10 @@ COMMON = {
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
 }
-PAGE_POLICY = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
+# Inline styles stay allowed: the printable report is opened as a blob, which inherits this policy, and
+# styles itself inline (styles cannot run code; scripts are what the nonce guards).
+PAGE_POLICY = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data: blob:; "
                "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 # The report page styles itself inline and draws inline SVG; nothing in it may run or load.
 PROXIED_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; sandbox"

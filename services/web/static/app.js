@@ -61,7 +61,6 @@ const KN = (() => {
       if (v === undefined || v === null || v === false) continue;
       if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
       else if (k === "class") node.className = v;
-      else if (k === "style") node.style.cssText = v;  // CSSOM: allowed by the pages' CSP, a style attribute is not
       else node.setAttribute(k, v === true ? "" : v);
     }
     for (const c of children.flat()) if (c !== undefined && c !== null && c !== false)
