@@ -89,8 +89,9 @@ async def test_a_streamed_body_over_the_limit_is_refused_while_counting(web):
 
 
 async def test_failed_sign_ins_are_limited_per_address(web):
-    statuses = [(await web.get("/api/intake/petitions", headers={"Authorization": "Bearer nope"})).status_code
-                for _ in range(31)]
-    assert statuses[:30] == [401] * 30 and statuses[30] == 429
+    statuses = []
+    while 429 not in statuses and len(statuses) < 60:  # the bucket refills 1 every 2 s: a slow machine needs more
+        statuses.append((await web.get("/api/intake/petitions", headers={"Authorization": "Bearer nope"})).status_code)
+    assert statuses[:30] == [401] * 30 and statuses[-1] == 429
     limited = await web.get("/api/intake/petitions", headers=web.headers_for("secretariat"))
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
