@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 import jwt
 from fastapi import Depends, Request
+from fastapi.security import HTTPBearer
 
 from shared.errors import ProblemError, forbidden
 
@@ -81,7 +82,12 @@ def _unauthorized(detail: str) -> ProblemError:
     return ProblemError(401, detail, type="/problems/unauthorized")
 
 
-def current_principal(request: Request) -> Principal:
+# Declares the scheme in the OpenAPI documents; the header is parsed below, to answer in problem+json.
+bearer_scheme = HTTPBearer(auto_error=False, bearerFormat="JWT",
+                           description="JWT: sub, role (secretariat | agency | committee | admin), agency")
+
+
+def current_principal(request: Request, _declared: Annotated[object, Depends(bearer_scheme)] = None) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:

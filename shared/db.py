@@ -1,5 +1,7 @@
 """Async SQLAlchemy engine and session factory: SQLite (WAL) by default, PostgreSQL via DATABASE_URL."""
 
+import logging
+
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -21,10 +23,16 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str) -> AsyncEngine:
+    """An engine whose errors never carry the statement's parameters (petitioners' names, phones).
+
+    hide_parameters keeps them out of every SQLAlchemy error message, hence out of logged tracebacks;
+    aiosqlite logs each call with its arguments at DEBUG, so its logger is held at WARNING.
+    """
     url = normalise_url(url)
     if not is_sqlite(url):
-        return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+        return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True)
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)
+    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
     _configure_sqlite(engine)
     return engine
 

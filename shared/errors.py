@@ -1,11 +1,13 @@
 """RFC 9457 problem+json for every error a service answers, validation included."""
 
 import logging
+import traceback
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.validation_messages import vietnamese_message
@@ -24,6 +26,7 @@ _TITLES = {
     413: "Dữ liệu quá lớn",
     415: "Định dạng không được hỗ trợ",
     422: "Dữ liệu không hợp lệ",
+    429: "Quá nhiều yêu cầu",
     500: "Lỗi máy chủ",
     503: "Dịch vụ chưa sẵn sàng",
 }
@@ -48,6 +51,41 @@ class ProblemError(Exception):
 
     def __str__(self) -> str:
         return f"{self.status}: {self.detail}"
+
+
+class FieldErrorOut(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error is answered (extensions such as an import `report`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldErrorOut] | None = None
+
+
+DOCUMENTED_STATUSES = (401, 403, 404, 409, 413, 422, 429, 503)
+
+
+def problem_responses() -> dict:
+    """The problem+json answers every API route may give, for the OpenAPI documents."""
+    return {status: {"model": Problem, "description": _TITLES[status]} for status in DOCUMENTED_STATUSES}
+
+
+def document_problems_as_problem_json(document: dict) -> dict:
+    """FastAPI files a response model under application/json; ours are application/problem+json."""
+    for operation in (op for path in document.get("paths", {}).values() for op in path.values()):
+        for status, response in operation.get("responses", {}).items():
+            content = response.get("content", {})
+            if status.isdigit() and int(status) in DOCUMENTED_STATUSES and "application/json" in content:
+                content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")
+    return document
 
 
 def not_found(what: str, ident: object) -> ProblemError:
@@ -93,6 +131,21 @@ def _validation_problem(exc: RequestValidationError) -> ProblemError:
     return ProblemError(422, f"Dữ liệu không hợp lệ — {summary}", type="/problems/validation", errors=errors)
 
 
+# FastAPI's answer to a body it cannot decode at all (not UTF-8, a broken form): the same 422 on `body`
+# as a body that is not JSON, in Vietnamese.
+_UNREADABLE_BODY = "There was an error parsing the body"
+
+
+def http_problem(exc: StarletteHTTPException) -> ProblemError:
+    # Some carry their problem (shared.limits.BodyTooLarge): raised where only an HTTPException passes.
+    problem = getattr(exc, "problem", None)
+    if problem is not None:
+        return problem
+    if exc.status_code == 400 and exc.detail == _UNREADABLE_BODY:
+        return invalid("body", "Nội dung gửi lên không đọc được: cần JSON mã hóa UTF-8 (hoặc biểu mẫu tệp hợp lệ)")
+    return ProblemError(exc.status_code, str(exc.detail))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(_request: Request, exc: ProblemError):
@@ -104,10 +157,19 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException):
-        problem = ProblemError(exc.status_code, str(exc.detail))
-        return problem_response(problem, headers=getattr(exc, "headers", None))
+        return problem_response(http_problem(exc), headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
-        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        logger.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.url.path,
+                     where_it_failed(exc))
         return problem_response(ProblemError(500, "Lỗi không mong đợi; đã được ghi nhận."))
+
+
+def where_it_failed(exc: BaseException) -> str:
+    """The traceback's frames without the exception's message.
+
+    A message may quote the request (a driver error quotes the row, a validation error its input),
+    and a request may hold petitioners' names, addresses and phones: logs keep only where it failed.
+    """
+    return "".join(traceback.format_tb(exc.__traceback__))

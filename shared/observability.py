@@ -4,7 +4,6 @@ import logging
 import time
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from starlette.middleware.base import BaseHTTPMiddleware
 
 
 class ServiceMetrics:
@@ -23,19 +22,36 @@ class ServiceMetrics:
         self.service = service
 
 
-class MetricsMiddleware(BaseHTTPMiddleware):
+class MetricsMiddleware:
+    """Counts every answer, 5xx included.
+
+    A plain ASGI middleware: an unhandled error passes through it on its way to the outermost handler
+    that answers 500, so it is counted here as a 500 (a BaseHTTPMiddleware never saw those).
+    """
+
     def __init__(self, app, metrics: ServiceMetrics):
-        super().__init__(app)
+        self.app = app
         self._metrics = metrics
 
-    async def dispatch(self, request, call_next):
-        started = time.perf_counter()
-        response = await call_next(request)
-        # The route template, not the raw path, keeps label cardinality bounded.
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        self._metrics.requests.labels(request.method, route, str(response.status_code)).inc()
-        self._metrics.latency.labels(request.method, route).observe(time.perf_counter() - started)
-        return response
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+
+        async def send_counting(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_counting)
+        finally:
+            # The route template, not the raw path, keeps label cardinality bounded.
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self._metrics.requests.labels(scope["method"], route, str(status)).inc()
+            self._metrics.latency.labels(scope["method"], route).observe(time.perf_counter() - started)
 
 
 def configure_logging(level: str) -> None:

@@ -16,7 +16,7 @@ def operations_router(registry: CollectorRegistry, readiness_checks: ReadinessCh
     async def healthz() -> dict:
         return {"status": "ok"}
 
-    @router.get("/readyz")
+    @router.get("/readyz", responses={503: {"description": "Cơ sở dữ liệu hoặc NATS chưa sẵn sàng"}})
     async def readyz(request: Request) -> JSONResponse:
         checks = await readiness_checks(request)
         ready = all(checks.values())

@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.auth import TokenVerifier, ensure_secret
 from shared.db import make_engine, make_session_factory
-from shared.errors import install_problem_handlers
+from shared.errors import document_problems_as_problem_json, install_problem_handlers, problem_responses
+from shared.limits import install_limits
 from shared.messaging import ConsumerSpec, EventConsumer, NatsLink, OutboxRelay
 from shared.observability import MetricsMiddleware, ServiceMetrics
 from shared.operations import operations_router
@@ -84,12 +85,25 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
 
     app = FastAPI(title=definition.title, description=definition.description, version="1.0.0",
                   lifespan=lifespan)
+    install_limits(app, settings)  # inside the metrics, so 413 and 429 answers are counted too
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_problem_handlers(app)
     app.include_router(operations_router(metrics.registry, _readiness_checks))
     for router in definition.routers:
-        app.include_router(router)
+        app.include_router(router, responses=problem_responses())
+    _document_problems(app)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_problems_as_problem_json(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi
 
 
 def _build_runtime(settings: ServiceSettings, definition: ServiceDefinition, metrics: ServiceMetrics) -> ServiceRuntime:

@@ -24,6 +24,14 @@ class ServiceSettings(BaseSettings):
     auth_issuer: str | None = None
     auth_audience: str | None = None
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
+    # Limits checked before any work (shared/limits.py); the import limit also applies at the web proxy.
+    body_max_bytes: int = Field(default=1024 * 1024, gt=0)
+    import_max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    rate_limit_writes_per_minute: int = Field(default=600, ge=0)
+    rate_limit_imports_per_minute: int = Field(default=20, ge=0)
+    # Failed sign-ins are counted per address, so only where each browser has its own: the web pages.
+    # Behind the proxy every officer shares its address, so the services leave this off by default.
+    rate_limit_auth_failures_per_minute: int = Field(default=0, ge=0)
     log_level: str = "INFO"
 
     @model_validator(mode="after")

@@ -16,8 +16,10 @@ from fastapi.staticfiles import StaticFiles
 from services.web import pages, proxy
 from services.web.metrics import WebMetrics
 from services.web.proxy import Upstreams
+from services.web.security import SecurityHeadersMiddleware
 from services.web.settings import WebSettings
 from shared.errors import install_problem_handlers
+from shared.limits import install_limits
 from shared.observability import MetricsMiddleware
 from shared.operations import operations_router
 
@@ -38,11 +40,15 @@ def create_app(settings: WebSettings | None = None,
         finally:
             await app.state.upstreams.aclose()
 
+    # No /docs, /redoc nor /openapi.json here: the docs page loads scripts from a CDN, not on this origin.
     app = FastAPI(title="Trang web theo dõi kiến nghị cử tri", version="1.0.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url=None,
                   description="Trang cho Văn phòng, cơ quan giải quyết và Thường trực HĐND; "
                               "/api/<dịch vụ>/... chuyển tiếp tới intake, routing, monitoring.")
     app.state.settings = settings
+    install_limits(app, settings)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: every answer carries the headers
     install_problem_handlers(app)
     pages.install_not_found_page(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

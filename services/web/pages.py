@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web import labels
-from shared.errors import ProblemError, problem_response
+from shared.errors import ProblemError, http_problem, problem_response
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
@@ -53,7 +53,7 @@ def _uuid(text: str) -> str:
 
 def _render(request: Request, template: str, title: str, **context):
     context = {"title": title, "menu": MENU, "labels": labels, "script_labels": labels.for_scripts(),
-               "path": request.url.path, **context}
+               "path": request.url.path, "csp_nonce": request.state.csp_nonce, **context}
     return templates.TemplateResponse(request, template, context)
 
 
@@ -111,4 +111,4 @@ def install_not_found_page(app: FastAPI) -> None:
             response = _render(request, "not_found.html", "Không tìm thấy trang")
             response.status_code = 404
             return response
-        return problem_response(ProblemError(exc.status_code, str(exc.detail)), headers=getattr(exc, "headers", None))
+        return problem_response(http_problem(exc), headers=getattr(exc, "headers", None))

@@ -26,6 +26,9 @@ REQUEST_HEADERS = ("authorization", "content-type", "accept", "accept-language",
 RESPONSE_HEADERS = ("content-type", "content-disposition", "location", "www-authenticate", "retry-after",
                     "cache-control", "x-request-id")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+# The services' interactive docs load scripts from a CDN: not served on the pages' origin (use each
+# service's own port). The OpenAPI documents are plain JSON and stay reachable.
+HIDDEN_PATHS = ("docs", "redoc")
 
 
 class Upstreams:
@@ -88,6 +91,12 @@ def _raw_subpath(request: Request, upstream: str) -> str:
     return raw.decode("latin-1").split("?", 1)[0][len(f"/api/{upstream}/"):]
 
 
+def _hidden(path: str) -> bool:
+    """A docs page, or a path with dot segments (the upstream's URL handling could resolve them to one)."""
+    segments = [segment for segment in path.split("/") if segment]
+    return any(segment in (".", "..") for segment in segments) or bool(segments) and segments[0] in HIDDEN_PATHS
+
+
 router = APIRouter(include_in_schema=False)
 
 
@@ -95,6 +104,9 @@ router = APIRouter(include_in_schema=False)
 async def proxy(upstream: str, path: str, request: Request) -> Response:
     if upstream not in UPSTREAM_LABELS:
         raise ProblemError(404, f"Không có dịch vụ «{upstream}»; chỉ có: {', '.join(UPSTREAM_LABELS)}",
+                           type="/problems/not-found")
+    if _hidden(path):
+        raise ProblemError(404, f"Trang tài liệu API không mở qua trang web; xem trực tiếp tại cổng của dịch vụ {upstream}",
                            type="/problems/not-found")
     upstreams: Upstreams = request.app.state.upstreams
     return await upstreams.forward(upstream, _raw_subpath(request, upstream), request)

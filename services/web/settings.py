@@ -14,6 +14,7 @@ class WebSettings(ServiceSettings):
     # Seconds to wait for an upstream answer (an XLSX import or a large report may take a while).
     upstream_timeout: float = Field(default=60.0, gt=0)
     upstream_connect_timeout: float = Field(default=3.0, gt=0)
+    rate_limit_auth_failures_per_minute: int = Field(default=30, ge=0)  # the pages are the sign-in door
 
     def upstreams(self) -> dict[str, str]:
         return {

@@ -13,10 +13,10 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "intake" / "migr
 
 
 @asynccontextmanager
-async def intake_client(database_url: str, nats_url: str, run_dir: Path):
+async def intake_client(database_url: str, nats_url: str, run_dir: Path, **overrides):
     await asyncio.to_thread(upgrade, MIGRATIONS, database_url)
     settings = IntakeSettings(database_url=database_url, nats_url=nats_url, run_dir=run_dir,
-                              environment="test", outbox_poll_seconds=0.2)
+                              environment="test", outbox_poll_seconds=0.2, **overrides)
     async with running_app(create_app(settings)) as client:
         client.headers_for = lambda role, agency=None: auth_headers(settings, role, agency)
         yield client

@@ -76,3 +76,12 @@ async def test_unreadable_files_are_4xx_on_the_file_field(intake, secretariat):
         assert response.status_code == 422, (filename, response.text)
         assert response.json()["errors"][0]["field"] == "file"
     assert await _petition_count(intake, secretariat) == 0
+
+
+async def test_refused_rows_keep_their_spreadsheet_numbers_across_blank_rows(intake, secretariat):
+    meeting = await make_meeting(intake, secretariat)
+    data = _csv([["meeting_id", "content"], ["", ""], [meeting["id"], GOOD], ["", ""], ["", ""],
+                 [meeting["id"], "ngắn"]])
+    response = await intake.post("/petitions:import", headers=secretariat, files={"file": ("ds.csv", data, "text/csv")})
+    assert response.status_code == 422, response.text
+    assert [r["row"] for r in response.json()["report"]["refused"]] == [6]

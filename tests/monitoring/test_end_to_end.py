@@ -2,6 +2,7 @@
 
 import asyncio
 import time
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -29,14 +30,21 @@ async def eventually(probe, timeout: float = 30.0):
         await asyncio.sleep(0.2)
 
 
-async def test_intake_routing_status_update_spot_check_and_report(database_url, isolated_nats, tmp_path):
+@asynccontextmanager
+async def whole_chain(database_url: str, nats_url: str, tmp_path):
+    """Intake, routing and monitoring on one nats-server: (intake client, monitoring client, its settings)."""
     monitoring_url = database_url.replace("service.db", "monitoring.db")
     await asyncio.to_thread(upgrade, MIGRATIONS, monitoring_url)
-    settings = MonitoringSettings(database_url=monitoring_url, nats_url=isolated_nats.url, run_dir=tmp_path / "monitoring",
+    settings = MonitoringSettings(database_url=monitoring_url, nats_url=nats_url, run_dir=tmp_path / "monitoring",
                                   environment="test", outbox_poll_seconds=0.2)
-    async with intake_client(database_url.replace("service.db", "intake.db"), isolated_nats.url, tmp_path / "intake") as intake, \
-            routing_client(database_url, isolated_nats.url, tmp_path / "routing"), \
+    async with intake_client(database_url.replace("service.db", "intake.db"), nats_url, tmp_path / "intake") as intake, \
+            routing_client(database_url, nats_url, tmp_path / "routing"), \
             running_app(create_app(settings)) as monitoring:
+        yield intake, monitoring, settings
+
+
+async def test_intake_routing_status_update_spot_check_and_report(database_url, isolated_nats, tmp_path):
+    async with whole_chain(database_url, isolated_nats.url, tmp_path) as (intake, monitoring, settings):
         secretariat = intake.headers_for("secretariat")
         meeting = await make_meeting(intake, secretariat, unit_code="02545")
         created = await intake.post("/petitions", headers=secretariat, json={"meeting_id": meeting["id"],

@@ -35,7 +35,7 @@ def test_similarity_scores_repeats_above_unrelated():
 
 def test_read_rows_maps_vietnamese_headers_and_skips_blank_lines():
     data = "Nội dung;Số cử tri\nSửa đường liên thôn bị sạt lở;4\n;\n".encode()
-    assert read_rows("x.csv", data, max_rows=10) == [{"content": "Sửa đường liên thôn bị sạt lở", "voters_count": "4"}]
+    assert read_rows("x.csv", data, max_rows=10) == [(2, {"content": "Sửa đường liên thôn bị sạt lở", "voters_count": "4"})]
 
 
 def test_read_rows_refuses_too_many_rows():

@@ -2,12 +2,11 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from shared.text import clean
+from shared.text import CleanText, OptionalText
 
-CleanText = Annotated[str, AfterValidator(clean)]
-DelegateName = Annotated[str, AfterValidator(clean), Field(min_length=1, max_length=200)]
+DelegateName = Annotated[CleanText, Field(min_length=1, max_length=200)]
 
 
 class MeetingCreate(BaseModel):
@@ -18,7 +17,7 @@ class MeetingCreate(BaseModel):
     kind: Literal["voter_meeting", "hotline"]
     unit_code: str = Field(min_length=2, max_length=10, description="Mã đơn vị hành chính nơi tổ chức")
     delegates: list[DelegateName] = Field(default_factory=list, max_length=50)
-    note: CleanText | None = Field(default=None, max_length=5000)
+    note: OptionalText = Field(default=None, max_length=5000)
 
 
 class MeetingOut(BaseModel):

@@ -1,11 +1,13 @@
 """Bulk import of petitions from a spreadsheet: every row checked before anything is written."""
 
+import asyncio
 import uuid
 from typing import Literal
 
 from pydantic import ValidationError
 
 from services.intake.petitions import service as petition_service
+from services.intake.petitions.importer import Row
 from services.intake.petitions.schemas import PetitionCreate
 from shared.auth import Principal
 from shared.catalog import Catalog
@@ -14,7 +16,6 @@ from shared.unit_of_work import UnitOfWork
 from shared.validation_messages import vietnamese_message
 
 ImportMode = Literal["all_or_nothing", "partial"]
-FIRST_DATA_ROW = 2  # row 1 is the header, as the officer sees it in the spreadsheet
 
 
 def _payload_from_row(row: dict[str, str], default_meeting_id: uuid.UUID | None) -> dict:
@@ -38,11 +39,18 @@ def _field_errors(exc: ValidationError) -> list[dict]:
             for e in exc.errors()]
 
 
-async def _check_row(uow: UnitOfWork, row: dict, default_meeting_id, catalog: Catalog):
-    try:
-        payload = PetitionCreate.model_validate(_payload_from_row(row, default_meeting_id))
-    except ValidationError as exc:
-        return None, _field_errors(exc)
+def _validated(rows: list[Row], default_meeting_id) -> list[tuple[PetitionCreate | None, list | None]]:
+    """Each row as a payload, or its field errors (CPU work on thousands of rows: run in a worker thread)."""
+    checked = []
+    for _, row in rows:
+        try:
+            checked.append((PetitionCreate.model_validate(_payload_from_row(row, default_meeting_id)), None))
+        except ValidationError as exc:
+            checked.append((None, _field_errors(exc)))
+    return checked
+
+
+async def _resolved(uow: UnitOfWork, payload: PetitionCreate, catalog: Catalog):
     try:
         meeting, unit_code = await petition_service.resolve_meeting(uow.session, payload, catalog)
     except ProblemError as problem:
@@ -50,11 +58,12 @@ async def _check_row(uow: UnitOfWork, row: dict, default_meeting_id, catalog: Ca
     return (payload, meeting, unit_code), None
 
 
-async def import_rows(uow: UnitOfWork, rows: list[dict[str, str]], default_meeting_id: uuid.UUID | None,
+async def import_rows(uow: UnitOfWork, rows: list[Row], default_meeting_id: uuid.UUID | None,
                       mode: ImportMode, user: Principal, catalog: Catalog, code_timezone: str) -> dict:
     accepted, refused = [], []
-    for row_number, row in enumerate(rows, start=FIRST_DATA_ROW):
-        checked, errors = await _check_row(uow, row, default_meeting_id, catalog)
+    validated = await asyncio.to_thread(_validated, rows, default_meeting_id)
+    for (row_number, _), (payload, errors) in zip(rows, validated):
+        checked, errors = await _resolved(uow, payload, catalog) if payload is not None else (None, errors)
         if errors:
             refused.append({"row": row_number, "errors": errors})
         else:

@@ -1,5 +1,5 @@
+import asyncio
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -14,7 +14,9 @@ from services.intake.petitions.schemas import (
 )
 from services.intake.roles import PERSONAL_DATA_READERS, READERS, WRITERS
 from shared.auth import Principal, require_roles
-from shared.errors import ProblemError, not_found
+from shared.errors import not_found
+from shared.limits import body_too_large
+from shared.pagination import Instant
 from shared.service_app import UowDep
 from shared.text import fold
 
@@ -47,8 +49,9 @@ async def import_petitions(request: Request, uow: UowDep, user: Writer,
     settings = request.app.state.runtime.settings
     data = await file.read(settings.import_max_bytes + 1)
     if len(data) > settings.import_max_bytes:
-        raise ProblemError(413, f"Tệp lớn hơn {settings.import_max_bytes // (1024 * 1024)} MB")
-    rows = read_rows(file.filename or "", data, settings.import_max_rows)
+        raise body_too_large(request.url.path, settings.import_max_bytes)
+    # Parsing a spreadsheet is CPU work: in a worker thread, the other requests go on meanwhile.
+    rows = await asyncio.to_thread(read_rows, file.filename or "", data, settings.import_max_rows)
     report = await imports.import_rows(uow, rows, meeting_id, mode, user, request.app.state.catalog,
                                        settings.code_timezone)
     await uow.commit()
@@ -60,7 +63,7 @@ async def list_petitions(
     uow: UowDep, user: Reader,
     session_id: uuid.UUID | None = None, meeting_id: uuid.UUID | None = None, unit_code: str | None = None,
     q: str | None = Query(None, max_length=200, description="Tìm không phân biệt dấu và hoa thường"),
-    created_from: datetime | None = None, created_to: datetime | None = None,
+    created_from: Instant | None = None, created_to: Instant | None = None,
     limit: int = Query(50, ge=1, le=200), cursor: str | None = None,
 ):
     filters = PetitionFilters(session_id, meeting_id, unit_code, fold(q) if q and q.strip() else None,

@@ -2,11 +2,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared.text import clean
+from shared.text import CleanText, OptionalText
 
-CleanText = Annotated[str, AfterValidator(clean)]
 
 CONTENT_MIN, CONTENT_MAX = 10, 10_000
 
@@ -15,7 +14,7 @@ class PetitionerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: CleanText = Field(min_length=1, max_length=200)
-    address: CleanText | None = Field(default=None, max_length=500)
+    address: OptionalText = Field(default=None, max_length=500)
     phone: str | None = Field(default=None, max_length=30, pattern=r"^\+?[0-9 .\-]{6,20}$")
 
 

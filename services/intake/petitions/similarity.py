@@ -23,3 +23,10 @@ def score(first: frozenset[str], second: frozenset[str]) -> float:
     if not first or not second:
         return 0.0
     return len(first & second) / math.sqrt(len(first) * len(second))
+
+
+def rank(text: str, candidates: list[str], threshold: float, limit: int) -> list[tuple[float, int]]:
+    """(score, index) of the candidates scoring at least `threshold` against `text`, best first."""
+    target = signature(text)
+    scored = [(score(target, signature(candidate)), index) for index, candidate in enumerate(candidates)]
+    return sorted((pair for pair in scored if pair[0] >= threshold), key=lambda pair: -pair[0])[:limit]

@@ -2,11 +2,10 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from shared.text import clean
+from shared.text import CleanText
 
-CleanText = Annotated[str, AfterValidator(clean)]
 
 
 class SessionCreate(BaseModel):

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 from services.monitoring.tracking.deadlines import local_day_start
 from shared.errors import invalid
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")  # ASCII digits: the month ends up in a header
+FIRST_YEAR = 2000  # no council tracked petitions here before; also keeps "the month before" a real date
 _INSTANT = timedelta(microseconds=1)
 
 
@@ -30,10 +31,12 @@ def _first_of(year: int, month: int, shift: int) -> date:
 def month_period(month: str | None, tz: ZoneInfo, now: datetime) -> ReportPeriod:
     if month is None:
         month = now.astimezone(tz).strftime("%Y-%m")
-    match = _MONTH.match(month)
+    match = _MONTH.fullmatch(month)  # fullmatch: `$` would let a trailing newline through
     if not match:
         raise invalid("month", "Tháng phải có dạng YYYY-MM, ví dụ 2024-05")
     year, number = int(match[1]), int(match[2])
+    if year < FIRST_YEAR:
+        raise invalid("month", f"Tháng phải từ {FIRST_YEAR}-01 trở đi")
     start = local_day_start(_first_of(year, number, 0), tz)
     if start > now:
         raise invalid("month", f"Tháng {month} chưa bắt đầu")

@@ -3,11 +3,13 @@
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from services.monitoring import labels
+from services.monitoring.reports.cells import cell_value
 from services.monitoring.reports.schemas import MonthlyReport
 from services.monitoring.reports.sections import Section, as_of_text, breakdown_sections, title
 
@@ -29,17 +31,22 @@ def render_xlsx(report: MonthlyReport, tz) -> bytes:
     return buffer.getvalue()
 
 
+def _put(sheet: Worksheet, row: int, column: int, value) -> Cell:
+    # Every value goes through cell_value: stored text is never a formula nor a forbidden character.
+    return sheet.cell(row=row, column=column, value=cell_value(value))
+
+
 def _header(sheet: Worksheet, row: int, values: list[str]) -> None:
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(row=row, column=column, value=value)
+        cell = _put(sheet, row, column, value)
         cell.font, cell.fill = BOLD, HEADER_FILL
 
 
 def _write_summary(sheet: Worksheet, report: MonthlyReport, tz) -> None:
-    sheet["A1"] = title(report)
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = as_of_text(report, tz)
-    sheet["A3"], sheet["B3"] = "Tổng số kiến nghị", report.total
+    _put(sheet, 1, 1, title(report)).font = Font(bold=True, size=14)
+    _put(sheet, 2, 1, as_of_text(report, tz))
+    _put(sheet, 3, 1, "Tổng số kiến nghị")
+    _put(sheet, 3, 2, report.total)
     row = 5
     for section in breakdown_sections(report):
         row = _write_section(sheet, section, row)
@@ -50,13 +57,13 @@ def _write_summary(sheet: Worksheet, report: MonthlyReport, tz) -> None:
 
 
 def _write_section(sheet: Worksheet, section: Section, row: int) -> int:
-    sheet.cell(row=row, column=1, value=section.title).font = BOLD
+    _put(sheet, row, 1, section.title).font = BOLD
     _header(sheet, row + 1, ["Nội dung", "Số lượng", "Tỷ lệ (%)"])
     first = row + 2
     for offset, item in enumerate(section.rows):
-        sheet.cell(row=first + offset, column=1, value=item.label)
-        sheet.cell(row=first + offset, column=2, value=item.count)
-        sheet.cell(row=first + offset, column=3, value=item.percent)
+        _put(sheet, first + offset, 1, item.label)
+        _put(sheet, first + offset, 2, item.count)
+        _put(sheet, first + offset, 3, item.percent)
     last = first + len(section.rows) - 1
     if section.key in CHARTED and section.rows:
         chart = BarChart()
@@ -70,19 +77,19 @@ def _write_section(sheet: Worksheet, section: Section, row: int) -> int:
 
 
 def _write_comparisons(sheet: Worksheet, report: MonthlyReport, row: int) -> int:
-    sheet.cell(row=row, column=1, value="So sánh với tháng trước").font = BOLD
+    _put(sheet, row, 1, "So sánh với tháng trước").font = BOLD
     _header(sheet, row + 1, ["Nội dung", "Tháng này", "Tháng trước", "Tăng/giảm"])
     for offset, (text, item) in enumerate((("Tiếp nhận mới", report.new), ("Giải quyết xong", report.resolved))):
         for column, value in enumerate((text, item.this_month, item.last_month, item.change), start=1):
-            sheet.cell(row=row + 2 + offset, column=column, value=value)
+            _put(sheet, row + 2 + offset, column, value)
     matters = report.repeated_matters
     row += 5
-    sheet.cell(row=row, column=1, value="Kiến nghị lặp lại").font = BOLD
+    _put(sheet, row, 1, "Kiến nghị lặp lại").font = BOLD
     for offset, (text, value) in enumerate((("Số vụ việc", matters.matters),
                                             ("Vụ việc kiến nghị từ 2 lần trở lên", matters.repeated_matters),
                                             ("Số lần kiến nghị lặp lại", matters.repeat_petitions))):
-        sheet.cell(row=row + 1 + offset, column=1, value=text)
-        sheet.cell(row=row + 1 + offset, column=2, value=value)
+        _put(sheet, row + 1 + offset, 1, text)
+        _put(sheet, row + 1 + offset, 2, value)
     return row + 5
 
 
@@ -94,19 +101,19 @@ def _write_agencies(sheet: Worksheet, report: MonthlyReport) -> None:
         values = [agency.agency_code, agency.name, agency.total, *[agency.by_status.get(s, 0) for s in statuses],
                   agency.on_time, agency.late, agency.overdue]
         for column, value in enumerate(values, start=1):
-            sheet.cell(row=index, column=column, value=value)
+            _put(sheet, index, column, value)
     sheet.column_dimensions["B"].width = 45
 
 
 def _write_overdue(sheet: Worksheet, report: MonthlyReport) -> None:
-    sheet["A1"] = f"Kiến nghị quá hạn chưa trả lời: {report.overdue.count} (liệt kê {len(report.overdue.items)})"
-    sheet["A1"].font = BOLD
+    _put(sheet, 1, 1, f"Kiến nghị quá hạn chưa trả lời: {report.overdue.count} "
+                      f"(liệt kê {len(report.overdue.items)})").font = BOLD
     _header(sheet, 2, ["Mã kiến nghị", "Cơ quan", "Cấp", "Lĩnh vực", "Hạn trả lời", "Số ngày quá hạn"])
     for index, item in enumerate(report.overdue.items, start=3):
         values = [item.code, item.agency_code, labels.LEVEL.get(item.level or "unassigned"),
                   labels.TOPIC.get(item.topic or "unclassified", item.topic), item.deadline, item.days_overdue]
         for column, value in enumerate(values, start=1):
-            sheet.cell(row=index, column=column, value=value)
+            _put(sheet, index, column, value)
 
 
 def _write_spot_checks(sheet: Worksheet, report: MonthlyReport) -> None:
@@ -118,5 +125,5 @@ def _write_spot_checks(sheet: Worksheet, report: MonthlyReport) -> None:
             values = [str(check.id), check.assigned_to, lot.agency_code, lot.lot_size, lot.sample_size, lot.judged,
                       lot.failures, lot.upper_bound, labels.CONCLUSION[lot.conclusion]]
             for column, value in enumerate(values, start=1):
-                sheet.cell(row=row, column=column, value=value)
+                _put(sheet, row, column, value)
             row += 1

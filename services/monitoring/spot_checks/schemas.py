@@ -4,9 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from shared.text import clean
+from shared.text import CleanText, OptionalText
 
-CleanText = Annotated[str, AfterValidator(clean)]
 Verdict = Literal["confirmed", "not_resolved", "partially_resolved"]
 Conclusion = Literal["accepted", "widen", "refer", "pending"]
 
@@ -35,7 +34,7 @@ class FindingCreate(BaseModel):
 
     petition_id: uuid.UUID
     verdict: Verdict
-    note: CleanText | None = Field(default=None, max_length=5000)
+    note: OptionalText = Field(default=None, max_length=5000)
 
 
 class LotPlanOut(BaseModel):

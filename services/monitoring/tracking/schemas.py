@@ -2,11 +2,10 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from shared.text import clean
+from shared.text import OptionalText
 
-CleanText = Annotated[str, AfterValidator(clean)]
 AgencyStatus = Literal["in_progress", "resolved", "unresolved_lack_of_resources", "returned"]
 Status = Literal["awaiting_routing", "assigned", "in_progress", "resolved", "unresolved_lack_of_resources",
                  "returned"]
@@ -24,10 +23,10 @@ class StatusUpdate(BaseModel):
     ]})
 
     status: AgencyStatus
-    note: CleanText | None = Field(default=None, max_length=5000)
+    note: OptionalText = Field(default=None, max_length=5000)
     planned_completion: date | None = Field(default=None, description="Ngày dự kiến hoàn thành (lộ trình)")
-    resolution: CleanText | None = Field(default=None, max_length=10000, description="Kết quả giải quyết")
-    reason: CleanText | None = Field(default=None, max_length=5000, description="Lý do chưa giải quyết được")
+    resolution: OptionalText = Field(default=None, max_length=10000, description="Kết quả giải quyết")
+    reason: OptionalText = Field(default=None, max_length=5000, description="Lý do chưa giải quyết được")
 
 
 class TimelineItem(BaseModel):

@@ -1,12 +1,12 @@
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shared.text import clean
+from shared.text import CleanText, OptionalText
 
-CleanText = Annotated[str, AfterValidator(clean)]
 UnitLevel = Literal["province", "district", "commune"]
 AgencyLevel = Literal["central", "province", "district", "commune"]
+UnitAlias = Annotated[CleanText, Field(max_length=200)]
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z._-]+$")]
 
 
@@ -19,6 +19,9 @@ class UnitOut(BaseModel):
     parent_code: str | None
     aliases: list[str]
 
+    # Rows saved before null was refused hold NULL: they read as no aliases.
+    _null_as_empty = field_validator("aliases", mode="before")(lambda value: value or [])
+
 
 class UnitCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -27,15 +30,25 @@ class UnitCreate(BaseModel):
     name: CleanText = Field(min_length=1, max_length=200, description="Tên, kèm loại: 'Xã Tân Trào'")
     level: UnitLevel
     parent_code: Code | None = None
-    aliases: list[CleanText] = Field(default_factory=list, description="Tên cũ, cách viết khác, kèm loại")
+    aliases: list[UnitAlias] = Field(default_factory=list, max_length=50,
+                                     description="Tên cũ, cách viết khác, kèm loại")
+
+
+def _not_null(value: object) -> object:
+    # A PATCH leaves out what it keeps; null would store an empty value the catalog cannot hold.
+    if value is None:
+        raise ValueError("Không được là null: bỏ trường này nếu không sửa (aliases: [] để xoá hết tên cũ)")
+    return value
 
 
 class UnitUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: CleanText | None = Field(default=None, min_length=1, max_length=200)
+    name: CleanText | None = Field(default=None, max_length=200)
     parent_code: Code | None = None
-    aliases: list[CleanText] | None = None
+    aliases: list[UnitAlias] | None = Field(default=None, max_length=50)
+
+    _refuse_null = field_validator("name", "aliases", mode="before")(_not_null)
 
 
 class UnitList(BaseModel):
@@ -59,14 +72,16 @@ class AgencyCreate(BaseModel):
     name: CleanText = Field(min_length=1, max_length=300)
     level: AgencyLevel
     unit_code: Code
-    handles: CleanText = Field(default="", max_length=2000, description="Lĩnh vực phụ trách")
+    handles: OptionalText = Field(default=None, max_length=2000, description="Lĩnh vực phụ trách")
 
 
 class AgencyUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: CleanText | None = Field(default=None, min_length=1, max_length=300)
-    handles: CleanText | None = Field(default=None, max_length=2000)
+    name: CleanText | None = Field(default=None, max_length=300)
+    handles: OptionalText = Field(default=None, max_length=2000)
+
+    _refuse_null = field_validator("name", mode="before")(_not_null)
 
 
 class AgencyList(BaseModel):

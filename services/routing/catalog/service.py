@@ -107,7 +107,7 @@ async def create_agency(db: AsyncSession, payload: AgencyCreate) -> Agency:
                                    f"{AGENCY_UNIT_LEVEL[payload.level]} đã có trong danh mục")
     if not payload.code.startswith(payload.unit_code + "."):
         raise invalid("code", f"Mã cơ quan phải có dạng {payload.unit_code}.<viết tắt>")
-    agency = Agency(**payload.model_dump())
+    agency = Agency(**payload.model_dump() | {"handles": payload.handles or ""})
     await catalog_repository.add(db, agency)
     await catalog_repository.bump_revision(db)
     return agency

@@ -4,9 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from shared.text import clean
+from shared.text import CleanText
 
-CleanText = Annotated[str, AfterValidator(clean)]
 Level = Literal["province", "district", "commune", "central"]
 
 
