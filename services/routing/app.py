@@ -35,6 +35,7 @@ def create_app(settings: RoutingSettings | None = None) -> FastAPI:
         if settings.routing_learning:
             await learning_handlers.ensure_model(runtime.uow, context.holder)
         runtime.extras["routing"] = context
+        runtime.extras["training"] = learning_handlers.BackgroundTraining()
 
     definition = ServiceDefinition(
         title="Phân loại kiến nghị cử tri (routing)",

@@ -1,5 +1,6 @@
 """Routing learns from people: model versions, decisions kept as examples, retraining that activates (or not)."""
 
+import asyncio
 import uuid
 
 from sqlalchemy import select
@@ -20,6 +21,15 @@ MEMORIALS = ["Đề nghị sửa chữa nhà bia ghi danh liệt sĩ của xã �
 NEW_MEMORIAL = "Cử tri đề nghị sớm sửa chữa nhà bia liệt sĩ của xã trước ngày 27/7."
 CORRECTION = {"level": "district", "agency_code": "076.UBND",
               "reason": "Huyện quản lý, bố trí vốn tu bổ công trình ghi công liệt sĩ của xã"}
+
+
+async def finished_training(client, headers, timeout: float = 180.0) -> dict:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        run = (await client.get("/model-training", headers=headers)).json()
+        if not run["running"] or asyncio.get_running_loop().time() > deadline:
+            return run
+        await asyncio.sleep(0.2)
 
 
 async def test_the_first_start_trains_and_activates_a_version(routing):
@@ -57,12 +67,15 @@ async def test_corrections_of_one_kind_route_the_next_petition_of_that_kind(rout
     assert kept == [("076.UBND", "corrected", "thu-ky-3")] * 5
 
     assert (await routing.post("/model-versions", headers=secretariat)).status_code == 403
-    retrained = await routing.post("/model-versions", headers=routing.headers_for("admin"))
-    assert retrained.status_code == 201, retrained.text
-    outcome = retrained.json()
-    assert outcome["activated"] is True and outcome["active_before"] == 1
-    version = outcome["version"]
-    assert (version["id"], version["corrections"], version["active"]) == (2, 5, True)
+    admin = routing.headers_for("admin")
+    assert (await routing.get("/model-training", headers=admin)).status_code == 404
+    started = await routing.post("/model-versions", headers=admin)
+    assert started.status_code == 202 and started.json()["running"] is True, started.text
+    assert (await routing.post("/model-versions", headers=admin)).status_code == 409  # one at a time
+    run = await finished_training(routing, admin)
+    assert (run["version_id"], run["activated"], run["failed"]) == (2, True, None)
+    version = (await routing.get("/model-versions/2", headers=admin)).json()
+    assert (version["corrections"], version["active"], version["comparison"]["active_version"]) == (5, True, 1)
     assert version["comparison"]["candidate"]["agency"] >= version["comparison"]["active"]["agency"]
 
     after = (await routing.get(f"/routings/{await seed_routing(routing, NEW_MEMORIAL)}", headers=secretariat)).json()

@@ -159,6 +159,10 @@ ROUTING_CALLS = [
     Call("GET", "/routings/{petition_id}", frozenset({"secretariat", "committee", "admin", "own_agency"})),
     Call("POST", "/routings/{petition_id}/assignment", frozenset({"secretariat"}),
          {"level": "province", "agency_code": OWN, "reason": "Đường tỉnh ĐT.186"}),
+    Call("GET", "/model-versions", OVERSEERS),
+    Call("GET", "/model-versions/{version_id}", OVERSEERS, ids={"version_id": "1"}),
+    Call("POST", "/model-versions", frozenset({"admin"})),
+    Call("GET", "/model-training", OVERSEERS),
 ]
 
 

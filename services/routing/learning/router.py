@@ -4,9 +4,10 @@ from fastapi import APIRouter, Depends, Query
 
 from services.routing.learning import handlers as learning_handlers
 from services.routing.learning import service as learning_service
-from services.routing.learning.schemas import ModelVersionOut, RetrainOut
+from services.routing.learning.schemas import ModelVersionOut, TrainingRunOut
 from services.routing.roles import MODEL_READERS, MODEL_TRAINERS
 from shared.auth import Principal, require_roles
+from shared.errors import ProblemError
 from shared.service_app import RuntimeDep, UowDep
 
 router = APIRouter(tags=["mô hình phân loại"])
@@ -24,10 +25,17 @@ async def get_version(version_id: int, uow: UowDep, user: Reader):
     return await learning_service.get_version(uow.session, version_id)
 
 
-@router.post("/model-versions", response_model=RetrainOut, status_code=201,
-             summary="Huấn luyện phiên bản mới từ dữ liệu gốc và các quyết định của thư ký; "
-                     "chỉ dùng nếu kiểm định chéo không kém phiên bản hiện tại")
+@router.post("/model-versions", response_model=TrainingRunOut, status_code=202,
+             summary="Bắt đầu huấn luyện phiên bản mới từ dữ liệu gốc và các quyết định của thư ký (chạy nền; "
+                     "chỉ dùng nếu kiểm định chéo không kém phiên bản hiện tại). Theo dõi: GET /model-training")
 async def retrain(runtime: RuntimeDep, user: Trainer):
-    outcome = await learning_handlers.retrain(runtime.uow, runtime.extras["routing"].holder, user.sub)
-    return RetrainOut(activated=outcome.activated, active_before=outcome.active_before,
-                      version=ModelVersionOut.model_validate(outcome.version))
+    training = runtime.extras["training"]
+    return training.start(runtime.uow, runtime.extras["routing"].holder, user.sub, runtime.tasks)
+
+
+@router.get("/model-training", response_model=TrainingRunOut, summary="Lần huấn luyện gần nhất của tiến trình này")
+async def last_training(runtime: RuntimeDep, user: Reader):
+    run = runtime.extras["training"].last
+    if run is None:
+        raise ProblemError(404, "Tiến trình này chưa huấn luyện phiên bản nào", type="/problems/not-found")
+    return run

@@ -20,7 +20,13 @@ class ModelVersionOut(BaseModel):
     comparison: dict | None = Field(description="So với phiên bản đang dùng khi huấn luyện, trên cùng các fold")
 
 
-class RetrainOut(BaseModel):
-    activated: bool
-    active_before: int | None
-    version: ModelVersionOut
+class TrainingRunOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    started_at: datetime
+    by: str
+    running: bool
+    finished_at: datetime | None
+    version_id: int | None = Field(description="Phiên bản đã huấn luyện (khi xong)")
+    activated: bool | None = Field(description="Có được dùng không: chỉ khi kiểm định chéo không kém phiên bản cũ")
+    failed: str | None = Field(description="Loại lỗi, nếu huấn luyện thất bại")
