@@ -19,10 +19,10 @@ def received(petition_id: uuid.UUID, at: datetime, code: str | None = None, topi
 
 
 def routed(petition_id: uuid.UUID, at: datetime, agency_code: str = "08.SGTVT", level: str = "province",
-           topic: str | None = "giao_thong", decided_by: str = "classifier") -> Envelope:
+           topic: str | None = "giao_thong", decided_by: str = "classifier", sequence: int | None = None) -> Envelope:
     data = PetitionRouted(level=level, agency_code=agency_code, topic=topic, confidence=0.9,
                           explanation=["ĐT.185"], decided_by=decided_by)
-    return make_envelope("routing", petition_id, data, occurred_at=at)
+    return make_envelope("routing", petition_id, data, occurred_at=at, sequence=sequence)
 
 
 def linked(petition_id: uuid.UUID, earlier_id: uuid.UUID, matter_id: uuid.UUID, at: datetime) -> Envelope:

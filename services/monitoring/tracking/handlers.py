@@ -18,8 +18,8 @@ def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
             await projections.apply_received(uow.session, envelope.petition_id, data, envelope.source, settings.tz,
                                               event_id)
         elif isinstance(data, PetitionRouted):
-            await projections.apply_routed(uow.session, envelope.petition_id, data, envelope.occurred_at,
-                                           settings, event_id)
+            await projections.apply_routed(uow, envelope.petition_id, data, envelope.occurred_at,
+                                           envelope.sequence, settings, event_id)
         elif isinstance(data, PetitionLinked):
             await projections.apply_linked(uow.session, envelope.petition_id, data, envelope.occurred_at,
                                            settings.tz, event_id)
