@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from shared.auth import TokenVerifier, ensure_secret
 from shared.db import make_engine, make_session_factory
 from shared.errors import install_problem_handlers
-from shared.messaging import ConsumerSpec, EventConsumer, NatsLink, OutboxRelay
+from shared.consumers import EventConsumer
+from shared.messaging import ConsumerSpec, NatsLink, OutboxRelay
 from shared.observability import MetricsMiddleware, ServiceMetrics
 from shared.operations import operations_router
 from shared.settings import ServiceSettings

@@ -37,7 +37,7 @@ async def apply_received(session: AsyncSession, petition_id: uuid.UUID, data: Pe
     petition = Petition(
         id=petition_id, code=data.code, unit_code=data.unit_code, status=sm.AWAITING_ROUTING, topic=data.topic,
         received_at=data.created_at, disputed=False, matter_id=matter_id, repeat_of=data.repeat_of,
-        changed_at=data.created_at,
+        changed_at=data.created_at, routing_seq=0, status_version=0,
     )
     petition_repository.add(session, petition)
     if matter_id:
