@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.validation_messages import vietnamese_message
@@ -13,6 +14,7 @@ from shared.validation_messages import vietnamese_message
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+RETRY_AFTER_SECONDS = 5  # a database restart or failover usually takes a few seconds
 
 _TITLES = {
     400: "Yêu cầu không hợp lệ",
@@ -107,7 +109,26 @@ def install_problem_handlers(app: FastAPI) -> None:
         problem = ProblemError(exc.status_code, str(exc.detail))
         return problem_response(problem, headers=getattr(exc, "headers", None))
 
+    async def _database(request: Request, exc: Exception):
+        if not database_unavailable(exc):
+            return await _unexpected(request, exc)
+        # Nothing was written (the transaction never committed): the client may simply retry.
+        logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        problem = ProblemError(503, "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại.",
+                               type="/problems/unavailable")
+        return problem_response(problem, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    for exc_class in (sa_exc.DBAPIError, sa_exc.TimeoutError, ConnectionError):
+        app.add_exception_handler(exc_class, _database)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(ProblemError(500, "Lỗi không mong đợi; đã được ghi nhận."))
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """A database that cannot be reached or is busy, as opposed to a bug: worth a retry."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError, ConnectionError))

@@ -21,8 +21,9 @@ async def create_spot_check(payload: SpotCheckCreate, uow: UowDep, runtime: Runt
                             now: Now, request_id: RequestId):
     """Rút mẫu ngẫu nhiên có thể kiểm chứng (theo từng cơ quan) các kiến nghị được báo cáo đã giải quyết."""
     spot_check = await spot_check_service.create(uow, payload, user, runtime.settings, now, request_id)
+    answer = await spot_check_service.describe(uow, spot_check)  # before the commit: nothing may fail after it
     await uow.commit()
-    return await spot_check_service.describe(uow, spot_check)
+    return answer
 
 
 @router.post("/spot-checks/{spot_check_id}/findings", status_code=201, response_model=SpotCheckOut)
@@ -31,8 +32,9 @@ async def add_finding(spot_check_id: uuid.UUID, payload: FindingCreate, uow: Uow
     """Ghi kết quả giám sát một kiến nghị trong mẫu; «chưa giải quyết» mở lại kiến nghị."""
     spot_check = await spot_check_service.add_finding(uow, spot_check_id, payload, user, runtime.settings, now,
                                                       request_id)
+    answer = await spot_check_service.describe(uow, spot_check)
     await uow.commit()
-    return await spot_check_service.describe(uow, spot_check)
+    return answer
 
 
 @router.get("/spot-checks", response_model=SpotCheckList)

@@ -40,5 +40,6 @@ async def post_status_update(petition_id: uuid.UUID, update: StatusUpdate, uow: 
     """Cơ quan báo cáo kết quả giải quyết kiến nghị được giao."""
     tz = runtime.settings.tz
     petition = await petition_service.update_status(uow, petition_id, update, user, now, tz, request_id)
+    answer = await petition_service.describe(uow, petition, now)  # nothing may fail after the commit
     await uow.commit()
-    return await petition_service.describe(uow, petition, now)
+    return answer
