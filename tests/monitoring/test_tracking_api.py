@@ -183,3 +183,19 @@ async def test_a_routed_event_before_its_received_is_retried_not_lost(runtime):
     else:
         raise AssertionError("a routed event for an unknown petition must fail (and be redelivered)")
     await deliver(runtime, received(petition_id, datetime.now(UTC)), routed(petition_id, datetime.now(UTC)))
+
+
+async def test_a_retried_status_update_with_its_key_is_applied_once(client, runtime, settings):
+    petition_id = await assigned_petition(runtime)
+    url = f"/petitions/{petition_id}/status-updates"
+    headers = {**agency(settings), "Idempotency-Key": "bao-cao-1"}
+    update = {"status": "in_progress", "note": "Đã khảo sát", "planned_completion": "2030-12-31"}
+    first = await client.post(url, json=update, headers=headers)
+    again = await client.post(url, json=update, headers=headers)
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json() == first.json()
+    events = [e["data"]["to_status"] for e in await outbox(runtime) if e["subject"] == "petitions.status_changed"]
+    assert events == ["assigned", "in_progress"]
+    # Without a key the same body is a new roadmap, as before.
+    assert (await client.post(url, json=update, headers=agency(settings))).status_code == 201
+    assert len([e for e in await outbox(runtime) if e["subject"] == "petitions.status_changed"]) == 3

@@ -1,4 +1,4 @@
-"""status version: the last monitoring status event applied to each petition
+"""status version: the last monitoring status event applied to each petition; Idempotency-Key records
 
 Revision ID: 0002
 Revises: 0001
@@ -6,6 +6,8 @@ Create Date: 2026-12-01
 """
 from alembic import op
 import sqlalchemy as sa
+
+from shared.migrations import create_idempotency_keys
 
 
 revision = '0002'
@@ -15,10 +17,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    create_idempotency_keys(op)
     with op.batch_alter_table('petitions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('status_version', sa.Integer(), server_default='0', nullable=False))
 
 
 def downgrade() -> None:
+    op.drop_table('idempotency_keys')
     with op.batch_alter_table('petitions', schema=None) as batch_op:
         batch_op.drop_column('status_version')
