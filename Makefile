@@ -9,7 +9,7 @@ RUN_DIR ?= run
 ROLE ?= secretariat
 AGENCY ?=
 
-.PHONY: install run test test-unit test-integration token demo eval bench migrate clean
+.PHONY: install run test test-unit test-integration token demo eval bench migrate reconcile chaos clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ demo: install
 ## make migrate: apply every service's Alembic migrations to its database
 migrate: install
 	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.run --migrate-only
+
+## make reconcile: compare intake, routing and monitoring of the running system; exit 1 on any difference
+reconcile: install
+	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.reconcile --settle $(or $(SETTLE),10)
 
 ## make eval: routing quality on the labelled development set (cross-validated)
 eval: install
