@@ -47,6 +47,11 @@ migrate: install
 reconcile: install
 	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.reconcile --settle $(or $(SETTLE),10)
 
+## make chaos: the fault-injection suite at full size (1,000 petitions; make test runs it small)
+chaos: install
+	@bash scripts/ensure-postgres.sh
+	@CHAOS_PETITIONS=$(or $(PETITIONS),1000) $(PY) -m pytest -q -p no:cacheprovider tests/chaos
+
 ## make eval: routing quality on the labelled development set (cross-validated)
 eval: install
 	@$(PY) -m services.routing.classification.evaluate

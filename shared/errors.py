@@ -123,12 +123,29 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
+        if database_unavailable(exc):  # a driver error SQLAlchemy let through unwrapped (e.g. at connect)
+            return await _database(request, exc)
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         return problem_response(ProblemError(500, "Lỗi không mong đợi; đã được ghi nhận."))
 
 
+# PostgreSQL SQLSTATEs meaning "not now": connection exceptions (class 08), shutting down or starting
+# up (57P01-57P03), too many connections (53300).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
 def database_unavailable(exc: BaseException) -> bool:
     """A database that cannot be reached or is busy, as opposed to a bug: worth a retry."""
-    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError, ConnectionError))
+    seen: BaseException | None = exc
+    for _depth in range(10):  # the cause chain, bounded: a chain can loop back on itself
+        if seen is None:
+            return False
+        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
+                             ConnectionError, TimeoutError)):
+            return True
+        if str(getattr(seen, "sqlstate", "") or "").startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

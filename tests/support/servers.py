@@ -110,6 +110,10 @@ class PostgresCluster:
         subprocess.run(psql, check=True, stdout=subprocess.DEVNULL)
         return self.url(name)
 
+    def restart(self) -> None:
+        """Stop (dropping every connection) and start again with the same data and options."""
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "-l", str(self.root / "log"), "restart")
+
     def stop(self) -> None:
         try:
             self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")

@@ -26,7 +26,8 @@ def _write_pending(session: Session) -> None:
     # A sync event under AsyncSession runs inside its greenlet: blocking-style execute() is allowed here.
     pending: Counter | None = session.info.pop(PENDING, None)
     by_model: dict = {}
-    for (model, key), delta in (pending or {}).items():
+    # Sorted: two replicas committing batches lock the same ledger rows in the same order (no deadlock).
+    for (model, key), delta in sorted((pending or {}).items(), key=lambda item: (item[0][0].__name__, item[0][1])):
         if delta:
             by_model.setdefault(model, []).append({**dict(key), "delta": delta})
     for model, rows in by_model.items():
