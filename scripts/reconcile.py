@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -90,8 +91,22 @@ async def differences(intake: httpx.AsyncClient, routing: httpx.AsyncClient,
         if pending := await _outbox_pending(client):
             found.append(f"{name}: {pending:.0f} events not yet published")
     report = (await monitoring.get("/reports/monthly", params={"format": "json"})).json()
-    if report["total"] != len(views["monitoring"]):
-        found.append(f"monthly report counts {report['total']} petitions, monitoring holds {len(views['monitoring'])}")
+    return found + report_differences(report, views["monitoring"])
+
+
+def report_differences(report: dict, tracked: dict) -> list[str]:
+    """The monthly report (this month: the present state) counts every petition once, by its current status."""
+    found = []
+    if report["total"] != len(tracked):
+        found.append(f"monthly report counts {report['total']} petitions, monitoring holds {len(tracked)}")
+    for name in ("by_status", "by_level", "by_agency", "by_topic", "timeliness"):
+        counted = sum(share["count"] for share in report[name].values())
+        if counted != report["total"]:
+            found.append(f"monthly report {name} counts {counted}, its total is {report['total']}")
+    statuses = Counter(petition["status"] for petition in tracked.values())
+    for status, share in report["by_status"].items():
+        if share["count"] != statuses.get(status, 0):
+            found.append(f"monthly report: {share['count']} {status}, monitoring holds {statuses.get(status, 0)}")
     return found
 
 
