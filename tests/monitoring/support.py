@@ -25,9 +25,10 @@ def routed(petition_id: uuid.UUID, at: datetime, agency_code: str = "08.SGTVT", 
     return make_envelope("routing", petition_id, data, occurred_at=at, sequence=sequence)
 
 
-def linked(petition_id: uuid.UUID, earlier_id: uuid.UUID, matter_id: uuid.UUID, at: datetime) -> Envelope:
+def linked(petition_id: uuid.UUID, earlier_id: uuid.UUID, matter_id: uuid.UUID, at: datetime,
+           sequence: int | None = None) -> Envelope:
     return make_envelope("intake", petition_id, PetitionLinked(earlier_id=earlier_id, matter_id=matter_id,
-                                                                by="thu-ky"), occurred_at=at)
+                                                                by="thu-ky"), occurred_at=at, sequence=sequence)
 
 
 async def deliver(runtime, *envelopes: Envelope) -> None:

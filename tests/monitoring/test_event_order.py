@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from tests.monitoring.support import deliver, received, routed
+from tests.monitoring.support import deliver, linked, received, routed
 from tests.monitoring.test_tracking_api import agency, outbox
 from tests.support.apps import auth_headers
 
@@ -53,3 +53,14 @@ async def test_status_events_carry_increasing_versions(client, runtime, settings
     events = [(e["subject"], e["sequence"], e["data"].get("to_status")) for e in await outbox(runtime)]
     assert events == [("petitions.status_changed", 1, "assigned"), ("petitions.status_changed", 2, "returned"),
                       ("petitions.returned", 2, None), ("petitions.status_changed", 3, "assigned")]
+
+
+async def test_a_late_link_never_replaces_a_newer_one(client, runtime, settings):
+    at = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
+    first, second, repeat = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await deliver(runtime, received(first, at), received(second, at + timedelta(hours=1)),
+                  received(repeat, at + timedelta(hours=2)))
+    await deliver(runtime, linked(repeat, second, second, at + timedelta(hours=4), sequence=2),
+                  linked(repeat, first, first, at + timedelta(hours=3), sequence=1))
+    body = (await client.get(f"/petitions/{repeat}/status", headers=auth_headers(settings, "committee"))).json()
+    assert (body["repeat_of"], body["matter_id"]) == (str(second), str(second))

@@ -33,6 +33,8 @@ class Petition(Base):
     agency_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     status_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Sequence of this petition's petitions.linked events (intake is their producer).
+    link_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_petitions_created", "created_at", "id"),)
 

@@ -23,7 +23,7 @@ def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
                                            envelope.sequence, settings, event_id)
         elif isinstance(data, PetitionLinked):
             await projections.apply_linked(uow.session, envelope.petition_id, data, envelope.occurred_at,
-                                           settings.tz, event_id)
+                                           settings.tz, event_id, envelope.sequence)
 
     async def prepare(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
         await petition_repository.hold_all(uow.session, [envelope.petition_id for envelope in envelopes])

@@ -37,7 +37,7 @@ async def apply_received(session: AsyncSession, petition_id: uuid.UUID, data: Pe
     petition = Petition(
         id=petition_id, code=data.code, unit_code=data.unit_code, status=sm.AWAITING_ROUTING, topic=data.topic,
         received_at=data.created_at, disputed=False, matter_id=matter_id, repeat_of=data.repeat_of,
-        changed_at=data.created_at, routing_seq=0, status_version=0,
+        changed_at=data.created_at, routing_seq=0, status_version=0, link_seq=0,
     )
     petition_repository.add(session, petition)
     if matter_id:
@@ -85,9 +85,12 @@ async def apply_routed(uow: UnitOfWork, petition_id: uuid.UUID, data: PetitionRo
 
 
 async def apply_linked(session: AsyncSession, petition_id: uuid.UUID, data: PetitionLinked, at: datetime,
-                       tz: ZoneInfo, event_id: str | None = None) -> None:
+                       tz: ZoneInfo, event_id: str | None = None, sequence: int | None = None) -> None:
     """A repeat of an earlier matter: reports count the matter once and show how often it came back."""
     petition = await _known(session, petition_id)
+    if is_stale(sequence, petition.link_seq):
+        return  # an older link than one already applied
+    petition.link_seq = sequence if sequence is not None else petition.link_seq
     petition.repeat_of = data.earlier_id
     petition.matter_id = data.matter_id
     await petition_repository.set_matter(session, [data.earlier_id, data.matter_id], data.matter_id)

@@ -21,10 +21,12 @@ def upgrade() -> None:
     with op.batch_alter_table('petitions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('routing_seq', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('status_version', sa.Integer(), server_default='0', nullable=False))
+        batch_op.add_column(sa.Column('link_seq', sa.Integer(), server_default='0', nullable=False))
 
 
 def downgrade() -> None:
     op.drop_table('idempotency_keys')
     with op.batch_alter_table('petitions', schema=None) as batch_op:
+        batch_op.drop_column('link_seq')
         batch_op.drop_column('status_version')
         batch_op.drop_column('routing_seq')
