@@ -33,6 +33,11 @@ class EventConsumer:
         self._metrics = metrics
         self._batch = batch
         self._subscription = None
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """Finish the batch in hand and fetch no more (a cancel could cut a transaction in two)."""
+        self._stopping.set()
 
     async def ensure(self):
         config = api.ConsumerConfig(
@@ -58,7 +63,7 @@ class EventConsumer:
 
     async def _fetch_forever(self) -> None:
         backoff = 0.2
-        while True:
+        while not self._stopping.is_set():
             try:
                 if self._subscription is None:
                     self._subscription = await self.ensure()

@@ -105,7 +105,12 @@ def _build_runtime(settings: ServiceSettings, definition: ServiceDefinition, met
 
 
 async def _shutdown(runtime: ServiceRuntime) -> None:
-    # Stop fetching first, then drain NATS, then close the database.
+    # Stop fetching first (letting a batch in hand commit), then drain NATS, then close the database.
+    for consumer in runtime.consumers:
+        consumer.stop()
+    consuming = [task for task in runtime.tasks if task.get_name().startswith("consumer-")]
+    if consuming:
+        await asyncio.wait(consuming, timeout=5)
     for task in reversed(runtime.tasks):
         task.cancel()
     if runtime.tasks:
