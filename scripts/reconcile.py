@@ -146,6 +146,9 @@ async def _main(settle: float) -> int:
     clients = _clients()
     try:
         found = await settled_differences(clients, settle)
+    except httpx.HTTPError as exc:
+        print(f"reconcile: a service did not answer: {type(exc).__name__}: {exc}")
+        return 2
     finally:
         for client in clients:
             await client.aclose()
