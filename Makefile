@@ -9,7 +9,7 @@ RUN_DIR ?= run
 ROLE ?= secretariat
 AGENCY ?=
 
-.PHONY: install run test test-unit test-integration token demo eval retrain bench migrate clean
+.PHONY: install run test test-unit test-integration token demo eval retrain bench migrate reconcile chaos clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,15 @@ demo: install
 ## make migrate: apply every service's Alembic migrations to its database
 migrate: install
 	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.run --migrate-only
+
+## make reconcile: compare intake, routing and monitoring of the running system; exit 1 on any difference
+reconcile: install
+	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.reconcile --settle $(or $(SETTLE),10)
+
+## make chaos: the fault-injection suite at full size (1,000 petitions; make test runs it small)
+chaos: install
+	@bash scripts/ensure-postgres.sh
+	@CHAOS_PETITIONS=$(or $(PETITIONS),1000) $(PY) -m pytest -q -p no:cacheprovider tests/chaos
 
 ## make eval: routing quality on every labelled set, by 5-fold cross-validation (DATA=file.jsonl: an unseen set too)
 eval: install

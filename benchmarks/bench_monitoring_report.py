@@ -29,7 +29,7 @@ from shared.catalog import load_catalog  # noqa: E402
 from shared.db import make_engine, make_session_factory  # noqa: E402
 from shared.migrations import upgrade  # noqa: E402
 from shared.unit_of_work import UnitOfWork  # noqa: E402
-from tests.support.servers import PostgresCluster, postgres_bin_dir  # noqa: E402
+from tests.support.servers import throwaway_postgres  # noqa: E402
 
 MIGRATIONS = ROOT / "services" / "monitoring" / "migrations"
 
@@ -183,12 +183,7 @@ def main() -> None:
     parser.add_argument("--petitions", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    bin_dir = postgres_bin_dir()
-    if bin_dir is None:
-        sys.exit("PostgreSQL binaries (initdb, pg_ctl) not found")
-    cluster = PostgresCluster(bin_dir)
-    cluster.start()
-    try:
+    with throwaway_postgres() as cluster:
         url = cluster.create_database("bench")
         upgrade(MIGRATIONS, url)
         now = datetime.now(timezone.utc)
@@ -198,8 +193,6 @@ def main() -> None:
         print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
         last_month = (now.replace(day=1) - __import__("datetime").timedelta(days=1)).strftime("%Y-%m")
         asyncio.run(time_reports(url, [None, last_month, "2025-01"], args.rounds))
-    finally:
-        cluster.stop()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.validation_messages import vietnamese_message
@@ -15,6 +16,7 @@ from shared.validation_messages import vietnamese_message
 logger = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+RETRY_AFTER_SECONDS = 5  # a database restart or failover usually takes a few seconds
 
 _TITLES = {
     400: "Yêu cầu không hợp lệ",
@@ -159,8 +161,22 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _http(_request: Request, exc: StarletteHTTPException):
         return problem_response(http_problem(exc), headers=getattr(exc, "headers", None))
 
+    async def _database(request: Request, exc: Exception):
+        if not database_unavailable(exc):
+            return await _unexpected(request, exc)
+        # Nothing was written (the transaction never committed): the client may simply retry.
+        logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        problem = ProblemError(503, "Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại.",
+                               type="/problems/unavailable")
+        return problem_response(problem, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    for exc_class in (sa_exc.DBAPIError, sa_exc.TimeoutError, ConnectionError):
+        app.add_exception_handler(exc_class, _database)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
+        if database_unavailable(exc):  # a driver error SQLAlchemy let through unwrapped (e.g. at connect)
+            return await _database(request, exc)
         logger.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.url.path,
                      where_it_failed(exc))
         return problem_response(ProblemError(500, "Lỗi không mong đợi; đã được ghi nhận."))
@@ -173,3 +189,25 @@ def where_it_failed(exc: BaseException) -> str:
     and a request may hold petitioners' names, addresses and phones: logs keep only where it failed.
     """
     return "".join(traceback.format_tb(exc.__traceback__))
+
+
+# PostgreSQL SQLSTATEs meaning "not now": connection exceptions (class 08), shutting down or starting
+# up (57P01-57P03), too many connections (53300).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """A database that cannot be reached or is busy, as opposed to a bug: worth a retry."""
+    seen: BaseException | None = exc
+    for _depth in range(10):  # the cause chain, bounded: a chain can loop back on itself
+        if seen is None:
+            return False
+        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
+                             ConnectionError, TimeoutError)):
+            return True
+        if str(getattr(seen, "sqlstate", "") or "").startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False

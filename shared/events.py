@@ -102,6 +102,10 @@ class Envelope(BaseModel):
     occurred_at: datetime
     source: str
     petition_id: uuid.UUID
+    # The producer's per-petition sequence (routing's decision number, monitoring's status version):
+    # consumers ignore an event older than the last one they applied from that producer.
+    # None on events that order nothing (received, linked) and on events from before it existed.
+    sequence: int | None = None
     data: dict
 
     @property
@@ -114,12 +118,18 @@ class Envelope(BaseModel):
 
 
 def make_envelope(source: str, petition_id: uuid.UUID, data: EventData,
-                  occurred_at: datetime | None = None) -> Envelope:
+                  occurred_at: datetime | None = None, sequence: int | None = None) -> Envelope:
     return Envelope(
         id=uuid.uuid4(),
         type=type(data).model_fields["type"].default,
         occurred_at=occurred_at or datetime.now(timezone.utc),
         source=source,
         petition_id=petition_id,
+        sequence=sequence,
         data=data.model_dump(mode="json"),
     )
+
+
+def is_stale(sequence: int | None, applied: int | None) -> bool:
+    """True when an event is not newer than the last one applied from the same producer."""
+    return sequence is not None and applied is not None and sequence <= applied

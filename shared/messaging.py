@@ -9,10 +9,9 @@ from datetime import datetime, timezone
 import nats
 from nats.js import api
 from nats.js.errors import NotFoundError
-from pydantic import ValidationError
 from sqlalchemy import select, update
 
-from shared.events import DATA_TYPES, Envelope
+from shared.events import Envelope
 from shared.observability import ServiceMetrics
 from shared.unit_of_work import UnitOfWork
 
@@ -64,7 +63,7 @@ class NatsLink:
             except Exception as exc:  # noqa: BLE001 - any failure means: try again later
                 logger.warning("NATS not reachable at %s (%s); retrying in %.1fs", self._url, exc, delay)
                 if self.nc is not None:
-                    await _quietly(self.nc.close())
+                    await quietly(self.nc.close())
                     self.nc = None
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
@@ -75,19 +74,19 @@ class NatsLink:
     async def close(self) -> None:
         if self._task and not self._task.done():
             self._task.cancel()
-            await _quietly(self._task)
+            await quietly(self._task)
         if self.nc is not None and not self.nc.is_closed:
-            await _quietly(self.nc.drain())
+            await quietly(self.nc.drain())
 
 
-def _raise_if_cancelling() -> None:
+def raise_if_cancelling() -> None:
     """Re-raise a cancellation that a library's wait_for turned into a TimeoutError (Python 3.11)."""
     task = asyncio.current_task()
     if task is not None and task.cancelling():
         raise asyncio.CancelledError
 
 
-async def _quietly(awaitable) -> None:
+async def quietly(awaitable) -> None:
     try:
         await awaitable
     except (Exception, asyncio.CancelledError):  # noqa: BLE001 - shutting down
@@ -133,7 +132,7 @@ class OutboxRelay:
                 published = await self.publish_pending()
                 backoff = 0.2
             except Exception as exc:  # noqa: BLE001 - NATS away or DB busy: back off and retry
-                _raise_if_cancelling()
+                raise_if_cancelling()
                 logger.warning("outbox relay: %s; retrying in %.1fs", exc, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
@@ -186,6 +185,7 @@ class OutboxRelay:
 
 
 EventHandler = Callable[[UnitOfWork, Envelope], Awaitable[None]]
+BatchPreparer = Callable[[UnitOfWork, list[Envelope]], Awaitable[None]]
 
 
 @dataclass
@@ -193,110 +193,11 @@ class ConsumerSpec:
     durable: str
     subjects: list[str]
     handler: EventHandler
+    # Optional: called once per batch before its events are applied (e.g. to load their rows at once).
+    prepare: BatchPreparer | None = None
     # Unlimited: a transient failure (database down for minutes) must not drop an event; messages
     # that can never apply are terminated explicitly instead.
     max_deliver: int = -1
-    ack_wait_seconds: float = 60.0
-
-
-class EventConsumer:
-    """A durable pull consumer; each message is applied in one unit of work with its inbox row."""
-
-    def __init__(self, spec: ConsumerSpec, link: NatsLink, uow_factory: Callable[[], UnitOfWork],
-                 metrics: ServiceMetrics, batch: int = 50):
-        self.spec = spec
-        self._link = link
-        self._uow_factory = uow_factory
-        self._metrics = metrics
-        self._batch = batch
-        self._subscription = None
-
-    async def ensure(self):
-        config = api.ConsumerConfig(
-            name=self.spec.durable, durable_name=self.spec.durable,
-            filter_subjects=self.spec.subjects if len(self.spec.subjects) > 1 else None,
-            filter_subject=self.spec.subjects[0] if len(self.spec.subjects) == 1 else None,
-            ack_policy=api.AckPolicy.EXPLICIT, deliver_policy=api.DeliverPolicy.ALL,
-            max_deliver=self.spec.max_deliver, ack_wait=self.spec.ack_wait_seconds,
-        )
-        await self._link.js.add_consumer(self._link.stream_name, config)
-        return await self._link.js.pull_subscribe_bind(durable=self.spec.durable, stream=self._link.stream_name)
-
-    async def run(self) -> None:
-        await self._link.ready.wait()
-        self._subscription = None
-        try:
-            await self._fetch_forever()
-        finally:
-            # A pull subscription left open makes drain() wait for its whole timeout.
-            if self._subscription is not None:
-                await _quietly(self._subscription.unsubscribe())
-
-    async def _fetch_forever(self) -> None:
-        backoff = 0.2
-        while True:
-            try:
-                if self._subscription is None:
-                    self._subscription = await self.ensure()
-                messages = await self._subscription.fetch(self._batch, timeout=1)
-                backoff = 0.2
-            except (asyncio.TimeoutError, nats.errors.TimeoutError):
-                _raise_if_cancelling()
-                continue
-            except Exception as exc:  # noqa: BLE001 - NATS away: retry, re-binding if needed
-                _raise_if_cancelling()
-                logger.warning("consumer %s: %s; retrying in %.1fs", self.spec.durable, exc, backoff)
-                if not self._link.connected:
-                    self._subscription = None
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-                continue
-            for message in messages:
-                await self.handle(message)
-
-    async def handle(self, message) -> None:
-        try:
-            envelope = Envelope.model_validate_json(message.data)
-            if envelope.type not in DATA_TYPES:
-                raise PoisonMessage(f"unknown event type {envelope.type!r}")
-        except (ValidationError, PoisonMessage) as exc:
-            await self._poison(message, exc)
-            return
-        try:
-            applied = await self.apply(envelope)
-        except (ValidationError, PoisonMessage) as exc:
-            await self._poison(message, exc)
-            return
-        except Exception:  # noqa: BLE001 - transient (database busy, ...): redeliver later
-            logger.exception("consumer %s failed on event %s; will retry", self.spec.durable, envelope.id)
-            self._metrics.events_consumed.labels(consumer=self.spec.durable, outcome="retry").inc()
-            await _quietly(message.nak(delay=_retry_delay(message)))
-            return
-        outcome = "applied" if applied else "duplicate"
-        self._metrics.events_consumed.labels(consumer=self.spec.durable, outcome=outcome).inc()
-        await _quietly(message.ack())
-
-    async def apply(self, envelope: Envelope) -> bool:
-        """Apply one event exactly once; False if it had been applied before."""
-        async with self._uow_factory() as uow:
-            if not await uow.claim(self.spec.durable, envelope.id):
-                return False
-            await self.spec.handler(uow, envelope)
-            await uow.commit()
-            return True
-
-    async def _poison(self, message, exc: Exception) -> None:
-        # Log the reason, never the payload: it may be a petition's text.
-        logger.error("consumer %s terminated a poison message on %s: %s",
-                     self.spec.durable, message.subject, str(exc)[:300])
-        self._metrics.events_consumed.labels(consumer=self.spec.durable, outcome="poison").inc()
-        await _quietly(message.term())
-
-
-def _retry_delay(message) -> float:
-    """Seconds before a failed message comes back: 2, 4, 8 ... capped at a minute."""
-    try:
-        delivered = message.metadata.num_delivered
-    except Exception:  # noqa: BLE001 - a message without JetStream metadata
-        delivered = 1
-    return float(min(2 ** min(delivered, 6), 60))
+    # Short, so a killed consumer's messages come back within seconds; a consumer still working on
+    # a batch keeps it with in-progress acknowledgements (see shared.consumers).
+    ack_wait_seconds: float = 5.0

@@ -58,3 +58,22 @@ def run_env(target_metadata) -> None:
         asyncio.run(_run())
         return
     raise RuntimeError("run migrations outside a running event loop (use asyncio.to_thread)")
+
+
+def create_idempotency_keys(op) -> None:
+    """The `idempotency_keys` table (shared.idempotency) as each service's migration 0002 creates it.
+
+    Migrations must not change once applied: edit this only together with a new migration.
+    """
+    import sqlalchemy as sa
+
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("principal", sa.String(length=200), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("principal", "key"),
+    )

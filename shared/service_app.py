@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.auth import TokenVerifier, ensure_secret
 from shared.db import make_engine, make_session_factory
+from shared.consumers import EventConsumer
 from shared.errors import document_problems_as_problem_json, install_problem_handlers, problem_responses
 from shared.limits import install_limits
-from shared.messaging import ConsumerSpec, EventConsumer, NatsLink, OutboxRelay
+from shared.messaging import ConsumerSpec, NatsLink, OutboxRelay
 from shared.observability import MetricsMiddleware, ServiceMetrics
 from shared.operations import operations_router
 from shared.settings import ServiceSettings
@@ -118,7 +119,12 @@ def _build_runtime(settings: ServiceSettings, definition: ServiceDefinition, met
 
 
 async def _shutdown(runtime: ServiceRuntime) -> None:
-    # Stop fetching first, then drain NATS, then close the database.
+    # Stop fetching first (letting a batch in hand commit), then drain NATS, then close the database.
+    for consumer in runtime.consumers:
+        consumer.stop()
+    consuming = [task for task in runtime.tasks if task.get_name().startswith("consumer-")]
+    if consuming:
+        await asyncio.wait(consuming, timeout=5)
     for task in reversed(runtime.tasks):
         task.cancel()
     if runtime.tasks:

@@ -3,7 +3,6 @@
 import uuid
 from collections.abc import Callable
 
-from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,9 +30,9 @@ class UnitOfWork:
         await self.session.rollback()
         await self.session.close()
 
-    def emit(self, petition_id: uuid.UUID, data: EventData) -> Envelope:
+    def emit(self, petition_id: uuid.UUID, data: EventData, sequence: int | None = None) -> Envelope:
         """Queue an event in the outbox; it is published only if this unit of work commits."""
-        envelope = make_envelope(self._source, petition_id, data)
+        envelope = make_envelope(self._source, petition_id, data, sequence=sequence)
         self.session.add(self._outbox_model(
             event_id=str(envelope.id), subject=envelope.subject, payload=envelope.model_dump_json(),
         ))
@@ -46,17 +45,18 @@ class UnitOfWork:
 
     async def claim(self, consumer: str, event_id: uuid.UUID) -> bool:
         """Record an inbound event id; False when this consumer has applied it before."""
+        return event_id in await self.claim_all(consumer, [event_id])
+
+    async def claim_all(self, consumer: str, event_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+        """Record inbound event ids in one statement; the ones this consumer had not applied before."""
         table = self._inbox_model.__table__
-        values = {"consumer": consumer, "event_id": str(event_id)}
+        rows = [{"consumer": consumer, "event_id": str(event_id)} for event_id in dict.fromkeys(event_ids)]
         dialect = self.session.bind.dialect.name
-        if dialect == "postgresql":
-            stmt = pg_insert(table).values(**values).on_conflict_do_nothing()
-        elif dialect == "sqlite":
-            stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing()
-        else:  # pragma: no cover - other databases are not supported deployments
-            stmt = insert(table).values(**values)
-        result = await self.session.execute(stmt)
-        return result.rowcount == 1
+        if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - not a supported deployment
+            raise RuntimeError(f"no insert-on-conflict for {dialect}")
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(table).values(rows).on_conflict_do_nothing().returning(table.c.event_id)
+        return {uuid.UUID(value) for value in (await self.session.scalars(stmt))}
 
     async def commit(self) -> None:
         await self.session.commit()

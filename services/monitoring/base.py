@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
+from shared.idempotency import IdempotencyMixin
 from shared.persistence import InboxMixin, OutboxMixin
 
 # The open end of a history interval: comparisons stay plain `valid_to > t`, no NULL cases.
@@ -40,4 +41,8 @@ class OutboxMessage(OutboxMixin, Base):
 
 
 class InboxEntry(InboxMixin, Base):
+    pass
+
+
+class IdempotencyRecord(IdempotencyMixin, Base):
     pass

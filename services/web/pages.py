@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web import labels
-from shared.errors import ProblemError, http_problem, problem_response
+from shared.errors import http_problem, problem_response
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from shared.events import StatusChanged
+from shared.events import PetitionRouted, StatusChanged
 from tests.intake.conftest import intake_client, make_meeting
 from tests.support.events import publish_event, publish_raw, stream_events, wait_for_events
 from tests.support.servers import NatsServer
@@ -83,6 +83,30 @@ async def test_outcome_events_are_applied_once_and_poison_is_skipped(intake, sec
     assert _count(metrics, "applied") >= 1
     assert _count(metrics, "duplicate") == 1
     assert _count(metrics, "poison") >= 1
+
+
+async def test_a_late_status_event_never_undoes_a_newer_one(intake, secretariat, nats_server):
+    meeting = await make_meeting(intake, secretariat)
+    petition = (await intake.post("/petitions", headers=secretariat,
+                                  json={"meeting_id": meeting["id"], "content": CONTENT})).json()
+    petition_id, agency = uuid.UUID(petition["id"]), "02545.UBND"
+    newer = StatusChanged(from_status="assigned", to_status="in_progress", agency_code=agency,
+                          planned_completion="2025-06-30", note="Đang khảo sát", by="agency")
+    older = StatusChanged(from_status="awaiting_routing", to_status="assigned", agency_code="08.SGTVT", by="classifier")
+    await publish_event(nats_server.url, petition_id, newer, source="monitoring", sequence=2)
+    # Published later (a later clock), but monitoring's version says it is older; and a routing decision
+    # is not intake's to apply: monitoring announces the status it leads to.
+    await publish_event(nats_server.url, petition_id, older, source="monitoring", sequence=1)
+    await publish_event(nats_server.url, petition_id, PetitionRouted(
+        level="province", agency_code="08.SGTVT", decided_by="classifier"), source="routing", sequence=3)
+    for _ in range(100):
+        metrics = (await intake.get("/metrics")).text
+        if _count(metrics, "applied") + _count(metrics, "duplicate") >= 2:
+            break
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(0.5)  # the routed event, were it consumed, would land by now
+    body = (await intake.get(f"/petitions/{petition_id}", headers=secretariat)).json()
+    assert (body["latest_status"], body["agency_code"]) == ("in_progress", agency)
 
 
 def _count(metrics: str, outcome: str) -> float:

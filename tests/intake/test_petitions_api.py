@@ -79,3 +79,19 @@ async def test_pagination_walks_every_petition_once(intake, secretariat):
     bad = await intake.get("/petitions", params={"cursor": "%%%"}, headers=secretariat)
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "cursor"
+
+
+async def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer(intake, secretariat):
+    meeting = await make_meeting(intake, secretariat)
+    body = {"meeting_id": meeting["id"], "content": "Cử tri đề nghị lắp đèn chiếu sáng đường liên xã."}
+    headers = {**secretariat, "Idempotency-Key": "nhap-kn-0001"}
+    first = await intake.post("/petitions", headers=headers, json=body)
+    again = await intake.post("/petitions", headers=headers, json=body)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    listed = (await intake.get("/petitions", headers=secretariat, params={"q": "den chieu sang"})).json()["items"]
+    assert [item["id"] for item in listed] == [first.json()["id"]]
+    other = await intake.post("/petitions", headers=headers, json={**body, "content": body["content"] + " Gấp."})
+    assert other.status_code == 422 and other.json()["errors"][0]["field"] == "Idempotency-Key"
+    fresh = await intake.post("/petitions", headers={**secretariat, "Idempotency-Key": "nhap-kn-0002"}, json=body)
+    assert fresh.status_code == 201 and fresh.json()["id"] != first.json()["id"]

@@ -27,7 +27,12 @@ async def test_similar_lists_earlier_repeats_and_link_records_the_matter(intake,
     assert linked.status_code == 200, linked.text
     assert linked.json()["matter_id"] == first["id"]
     [event] = await wait_for_events(nats_server.url, "petitions.linked", {again["id"]})
-    assert event["data"]["matter_id"] == first["id"]
+    assert event["data"]["matter_id"] == first["id"] and event["sequence"] == 1
+    # Linked again (to another earlier petition): the next link version, so monitoring keeps the newest.
+    relinked = await intake.post(f"/petitions/{again['id']}/link", headers=secretariat, json={"earlier_id": other["id"]})
+    assert relinked.status_code == 200, relinked.text
+    events = await wait_for_events(nats_server.url, "petitions.linked", {again["id"]}, at_least=2)
+    assert [(e["sequence"], e["data"]["matter_id"]) for e in events] == [(1, first["id"]), (2, other["id"])]
 
 
 async def test_link_refuses_later_unknown_and_self(intake, secretariat):

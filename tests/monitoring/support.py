@@ -19,15 +19,16 @@ def received(petition_id: uuid.UUID, at: datetime, code: str | None = None, topi
 
 
 def routed(petition_id: uuid.UUID, at: datetime, agency_code: str = "08.SGTVT", level: str = "province",
-           topic: str | None = "giao_thong", decided_by: str = "classifier") -> Envelope:
+           topic: str | None = "giao_thong", decided_by: str = "classifier", sequence: int | None = None) -> Envelope:
     data = PetitionRouted(level=level, agency_code=agency_code, topic=topic, confidence=0.9,
                           explanation=["ĐT.185"], decided_by=decided_by)
-    return make_envelope("routing", petition_id, data, occurred_at=at)
+    return make_envelope("routing", petition_id, data, occurred_at=at, sequence=sequence)
 
 
-def linked(petition_id: uuid.UUID, earlier_id: uuid.UUID, matter_id: uuid.UUID, at: datetime) -> Envelope:
+def linked(petition_id: uuid.UUID, earlier_id: uuid.UUID, matter_id: uuid.UUID, at: datetime,
+           sequence: int | None = None) -> Envelope:
     return make_envelope("intake", petition_id, PetitionLinked(earlier_id=earlier_id, matter_id=matter_id,
-                                                                by="thu-ky"), occurred_at=at)
+                                                                by="thu-ky"), occurred_at=at, sequence=sequence)
 
 
 async def deliver(runtime, *envelopes: Envelope) -> None:

@@ -65,8 +65,15 @@ async def test_intake_routing_status_update_spot_check_and_report(database_url, 
                                          json={"status": "resolved", "note": "Đã hoàn thành",
                                                "resolution": "Đã nâng cấp tuyến ĐT.186"})
         assert response.status_code == 201, response.text
-        [changed] = await wait_for_events(isolated_nats.url, "petitions.status_changed", {petition_id})
-        assert changed["source"] == "monitoring" and changed["data"]["to_status"] == "resolved"
+        changes = await wait_for_events(isolated_nats.url, "petitions.status_changed", {petition_id}, at_least=2)
+        assert [(c["source"], c["sequence"], c["data"]["to_status"]) for c in changes] == [
+            ("monitoring", 1, "assigned"), ("monitoring", 2, "resolved")]
+
+        async def intake_follows():
+            body = (await intake.get(f"/petitions/{petition_id}", headers=secretariat)).json()
+            return body["latest_status"] == "resolved" and body
+
+        assert (await eventually(intake_follows))["agency_code"] == "08.SGTVT"
 
         today = datetime.now(timezone.utc).astimezone(settings.tz).date()
         spot_check = await monitoring.post("/spot-checks", headers=committee, json={

@@ -76,7 +76,7 @@ async def generate(runtime, settings, count: int, seed: int, now: datetime) -> d
 async def _route(runtime, settings, rng, petition_id, truth, at, topic):
     agency, level = rng.choice(AGENCIES)
     routed = PetitionRouted(level=level, agency_code=agency, topic=topic, decided_by="classifier")
-    await apply(runtime, lambda uow: projections.apply_routed(uow.session, petition_id, routed, at, settings))
+    await apply(runtime, lambda uow: projections.apply_routed(uow, petition_id, routed, at, None, settings))
     truth.states.append((at, "assigned", level, agency, topic, deadline_for(at), None))
 
 

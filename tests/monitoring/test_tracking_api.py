@@ -67,9 +67,10 @@ async def test_agency_reports_progress_then_resolution(client, runtime, settings
     assert last["type"] == "status_changed" and last["from_status"] == "in_progress"
     assert last["resolution"] == "Đã rải nhựa" and last["by"] == f"can-bo-{AGENCY}" and last["request_id"] == "req-42"
     events = await outbox(runtime)
-    assert [(e["subject"], e["data"]["to_status"]) for e in events] == [
-        ("petitions.status_changed", "in_progress"), ("petitions.status_changed", "resolved")]
-    assert events[1]["petition_id"] == str(petition_id) and events[1]["data"]["agency_code"] == AGENCY
+    assert [(e["subject"], e["data"]["to_status"], e["sequence"]) for e in events] == [
+        ("petitions.status_changed", "assigned", 1), ("petitions.status_changed", "in_progress", 2),
+        ("petitions.status_changed", "resolved", 3)]
+    assert events[2]["petition_id"] == str(petition_id) and events[2]["data"]["agency_code"] == AGENCY
 
 
 async def test_illegal_transitions_are_409(client, runtime, settings):
@@ -89,6 +90,7 @@ async def test_illegal_transitions_are_409(client, runtime, settings):
 
 async def test_missing_required_fields_are_422(client, runtime, settings):
     petition_id = await assigned_petition(runtime)
+    announced = await outbox(runtime)  # the routing's status change
     url = f"/petitions/{petition_id}/status-updates"
     for payload, field in (({"status": "in_progress", "note": "x"}, "planned_completion"),
                            ({"status": "resolved", "note": "x"}, "resolution"),
@@ -99,7 +101,7 @@ async def test_missing_required_fields_are_422(client, runtime, settings):
         assert response.json()["errors"][0]["field"] == field
     response = await client.post(url, json={"status": "closed"}, headers=agency(settings))
     assert response.status_code == 422 and response.json()["errors"][0]["field"] == "status"
-    assert (await outbox(runtime)) == []
+    assert (await outbox(runtime)) == announced
 
 
 async def test_an_agency_reads_and_updates_only_its_own(client, runtime, settings):
@@ -129,7 +131,7 @@ async def test_returned_goes_back_to_routing_and_a_new_routing_reassigns(client,
                                  headers=agency(settings))
     assert response.status_code == 201
     assert response.json()["status"] == "returned" and response.json()["agency_code"] is None
-    events = await outbox(runtime)
+    events = (await outbox(runtime))[1:]  # after the routing's status change
     assert [e["subject"] for e in events] == ["petitions.status_changed", "petitions.returned"]
     assert events[1]["data"] == {"agency_code": AGENCY, "note": "Thuộc thẩm quyền UBND huyện",
                                  "by": f"can-bo-{AGENCY}"}
@@ -181,3 +183,19 @@ async def test_a_routed_event_before_its_received_is_retried_not_lost(runtime):
     else:
         raise AssertionError("a routed event for an unknown petition must fail (and be redelivered)")
     await deliver(runtime, received(petition_id, datetime.now(UTC)), routed(petition_id, datetime.now(UTC)))
+
+
+async def test_a_retried_status_update_with_its_key_is_applied_once(client, runtime, settings):
+    petition_id = await assigned_petition(runtime)
+    url = f"/petitions/{petition_id}/status-updates"
+    headers = {**agency(settings), "Idempotency-Key": "bao-cao-1"}
+    update = {"status": "in_progress", "note": "Đã khảo sát", "planned_completion": "2030-12-31"}
+    first = await client.post(url, json=update, headers=headers)
+    again = await client.post(url, json=update, headers=headers)
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.json() == first.json()
+    events = [e["data"]["to_status"] for e in await outbox(runtime) if e["subject"] == "petitions.status_changed"]
+    assert events == ["assigned", "in_progress"]
+    # Without a key the same body is a new roadmap, as before.
+    assert (await client.post(url, json=update, headers=agency(settings))).status_code == 201
+    assert len([e for e in await outbox(runtime) if e["subject"] == "petitions.status_changed"]) == 3

@@ -106,6 +106,20 @@ async def test_confirming_an_assignment_again_emits_nothing_new(uow_factory, con
     assert (await history_actions(uow_factory, petition_id))[-1] == "confirmed"
 
 
+async def test_every_decision_carries_its_number_and_a_topic_only_correction_is_announced(uow_factory, context):
+    petition_id, _ = await route(uow_factory, context, CONFIDENT)
+    async with uow_factory() as uow:
+        await routing_service.assign(uow, petition_id, AssignmentIn(
+            level="province", agency_code="08.SGTVT", topic="xay_dung_quy_hoach", reason="Lĩnh vực xây dựng"),
+            SECRETARY, "request:r2")
+        await uow.commit()
+    await assign(uow_factory, petition_id, "district", "076.UBND")
+    envelopes = [json.loads(e.payload) for e in await outbox_events(uow_factory)]
+    assert [e["sequence"] for e in envelopes] == [1, 2, 3]
+    assert [e["data"]["topic"] for e in envelopes] == ["giao_thong", "xay_dung_quy_hoach", "xay_dung_quy_hoach"]
+    assert [e["data"]["reassignment"] for e in envelopes] == [False, True, True]
+
+
 @pytest.mark.parametrize(("level", "agency_code", "field"), [
     ("province", "08.KHONGCO", "agency_code"),
     ("commune", "08.SGTVT", "level"),

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import jwt
-import pytest
 
 from services.intake.app import create_app as create_intake
 from services.intake.settings import IntakeSettings

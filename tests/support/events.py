@@ -50,9 +50,10 @@ async def wait_for_events(nats_url: str, subject: str, petition_ids: set[str], t
 
 
 async def publish_event(nats_url: str, petition_id: uuid.UUID, data: EventData, source: str = "test",
-                        event_id: uuid.UUID | None = None, msg_id: str | None = None) -> dict:
+                        event_id: uuid.UUID | None = None, msg_id: str | None = None,
+                        sequence: int | None = None) -> dict:
     """Publish an envelope as another service would; msg_id differs from the event id to defeat dedup."""
-    envelope = make_envelope(source, petition_id, data, occurred_at=datetime.now(timezone.utc))
+    envelope = make_envelope(source, petition_id, data, occurred_at=datetime.now(timezone.utc), sequence=sequence)
     if event_id is not None:
         envelope.id = event_id
     connection = await nats.connect(nats_url)

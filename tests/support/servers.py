@@ -7,6 +7,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -75,8 +77,9 @@ def postgres_bin_dir() -> Path | None:
 class PostgresCluster:
     """initdb + pg_ctl in a temp dir, run as the postgres user when we are root (initdb refuses root)."""
 
-    def __init__(self, bin_dir: Path):
+    def __init__(self, bin_dir: Path, durable: bool = False):
         self.bin_dir = bin_dir
+        self.durable = durable  # tests trade crash safety for speed; a benchmark may want the real cost
         self.port = free_port()
         self.root = Path(tempfile.mkdtemp(prefix="pg-cluster-"))
         self.data_dir = self.root / "data"
@@ -93,8 +96,9 @@ class PostgresCluster:
             shutil.chown(self.root, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data_dir), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                   "--locale=C.UTF-8")
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off " \
-                  f"-c synchronous_commit=off -c max_connections=200"
+        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off"
         self._run("pg_ctl", "-D", str(self.data_dir), "-o", options, "-w", "-l", str(self.root / "log"), "start")
 
     def url(self, database: str = "postgres") -> str:
@@ -108,8 +112,26 @@ class PostgresCluster:
         subprocess.run(psql, check=True, stdout=subprocess.DEVNULL)
         return self.url(name)
 
+    def restart(self) -> None:
+        """Stop (dropping every connection) and start again with the same data and options."""
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "-l", str(self.root / "log"), "restart")
+
     def stop(self) -> None:
         try:
             self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_postgres(durable: bool = False) -> Iterator[PostgresCluster]:
+    """A started cluster for scripts (benchmarks), stopped and removed afterwards."""
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        raise SystemExit("PostgreSQL binaries (initdb, pg_ctl) not found")
+    cluster = PostgresCluster(bin_dir, durable)
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()

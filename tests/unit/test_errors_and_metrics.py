@@ -1,6 +1,5 @@
 """An unexpected error: a 500 problem+json, counted by Prometheus, logged without the request's data."""
 
-import logging
 
 import httpx
 from fastapi import FastAPI

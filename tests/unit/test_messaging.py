@@ -52,8 +52,8 @@ def _cancel_after_steps(loop, task, steps: int) -> None:
 def test_failed_messages_back_off_up_to_a_minute():
     from types import SimpleNamespace
 
-    from shared.messaging import _retry_delay
+    from shared.consumers import retry_delay
 
-    delays = [_retry_delay(SimpleNamespace(metadata=SimpleNamespace(num_delivered=n))) for n in (1, 2, 3, 6, 50)]
+    delays = [retry_delay(SimpleNamespace(metadata=SimpleNamespace(num_delivered=n))) for n in (1, 2, 3, 6, 50)]
     assert delays == [2.0, 4.0, 8.0, 60.0, 60.0]
-    assert _retry_delay(SimpleNamespace()) == 2.0
+    assert retry_delay(SimpleNamespace()) == 2.0

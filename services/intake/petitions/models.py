@@ -27,10 +27,14 @@ class Petition(Base):
     matter_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
-    # The outcome as other services report it (learnt from events, never from their tables).
+    # The outcome as monitoring reports it (learnt from its status events, never from its tables);
+    # status_version is the sequence of the last one applied, so a late event cannot undo a newer one.
     latest_status: Mapped[str] = mapped_column(String(40), default="awaiting_routing")
     agency_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    status_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Sequence of this petition's petitions.linked events (intake is their producer).
+    link_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_petitions_created", "created_at", "id"),)
 

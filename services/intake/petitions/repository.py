@@ -107,17 +107,14 @@ async def in_matter(session: AsyncSession, matter_id: uuid.UUID) -> list[Petitio
     return list(await session.scalars(select(Petition).where(Petition.matter_id == matter_id)))
 
 
-async def set_outcome(session: AsyncSession, petition_id: uuid.UUID, *, status: str | None,
-                      agency_code: str | None, at: datetime) -> int:
-    """Record what another service reported, unless a later report is already stored."""
-    values: dict = {"status_changed_at": at}
-    if status is not None:
-        values["latest_status"] = status
-    if agency_code is not None:
-        values["agency_code"] = agency_code
-    result = await session.execute(
-        update(Petition).where(Petition.id == petition_id)
-        .where(or_(Petition.status_changed_at.is_(None), Petition.status_changed_at <= at))
-        .values(**values)
-    )
+async def set_outcome(session: AsyncSession, petition_id: uuid.UUID, *, status: str, agency_code: str | None,
+                      at: datetime, version: int | None) -> int:
+    """Record monitoring's status report, unless a newer one is already stored."""
+    values: dict = {"status_changed_at": at, "latest_status": status, "agency_code": agency_code}
+    if version is None:  # an event from before versions: only its clock can order it
+        newer = or_(Petition.status_changed_at.is_(None), Petition.status_changed_at <= at)
+    else:
+        values["status_version"] = version
+        newer = Petition.status_version < version
+    result = await session.execute(update(Petition).where(Petition.id == petition_id, newer).values(**values))
     return result.rowcount

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
+from services.intake.base import IdempotencyRecord
 from services.intake.petitions import imports
 from services.intake.petitions import service as petition_service
 from services.intake.petitions.models import Petition, Petitioner
@@ -15,6 +16,7 @@ from services.intake.petitions.schemas import (
 from services.intake.roles import PERSONAL_DATA_READERS, READERS, WRITERS
 from shared.auth import Principal, require_roles
 from shared.errors import not_found
+from shared.idempotency import IdempotencyDep, remember, replay_or_claim
 from shared.limits import body_too_large
 from shared.pagination import Instant
 from shared.service_app import UowDep
@@ -33,12 +35,17 @@ def _out(petition: Petition, petitioners: list[Petitioner] | None, user: Princip
 
 
 @router.post("/petitions", status_code=201, response_model=PetitionOut, response_model_exclude_none=False)
-async def create_petition(payload: PetitionCreate, uow: UowDep, request: Request, user: Writer):
+async def create_petition(payload: PetitionCreate, uow: UowDep, request: Request, user: Writer,
+                          idempotency: IdempotencyDep):
+    if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
+        return first
     settings = request.app.state.runtime.settings
     petition, petitioners = await petition_service.create_petition(
         uow, payload, user, request.app.state.catalog, settings.code_timezone)
+    answer = _out(petition, petitioners, user)
+    await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, answer)
     await uow.commit()
-    return _out(petition, petitioners, user)
+    return answer
 
 
 @router.post("/petitions:import", status_code=201)

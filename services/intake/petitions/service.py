@@ -105,9 +105,15 @@ async def link_petition(uow: UnitOfWork, petition: Petition, earlier_id: uuid.UU
     petition.repeat_of, petition.matter_id = earlier.id, matter_id
     await petition_repository.add_link(uow.session, PetitionLink(
         petition_id=petition.id, earlier_id=earlier.id, matter_id=matter_id, linked_by=user.sub))
-    uow.emit(petition.id, PetitionLinked(earlier_id=earlier.id, matter_id=matter_id, by=user.sub))
+    _emit_linked(uow, petition, PetitionLinked(earlier_id=earlier.id, matter_id=matter_id, by=user.sub))
     # Repeats already linked to this petition now belong to the older matter too.
     for repeat in await petition_repository.in_matter(uow.session, petition.id):
         repeat.matter_id = matter_id
-        uow.emit(repeat.id, PetitionLinked(earlier_id=repeat.repeat_of, matter_id=matter_id, by=user.sub))
+        _emit_linked(uow, repeat, PetitionLinked(earlier_id=repeat.repeat_of, matter_id=matter_id, by=user.sub))
     return petition
+
+
+def _emit_linked(uow: UnitOfWork, petition: Petition, data: PetitionLinked) -> None:
+    # The link version orders a petition's links: monitoring keeps the newest even if it arrives first.
+    petition.link_version = (petition.link_version or 0) + 1
+    uow.emit(petition.id, data, sequence=petition.link_version)

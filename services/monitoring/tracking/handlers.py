@@ -2,6 +2,7 @@
 
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tracking import projections
+from services.monitoring.tracking import repository as petition_repository
 from shared.events import Envelope, PetitionLinked, PetitionReceived, PetitionRouted
 from shared.messaging import ConsumerSpec
 from shared.unit_of_work import UnitOfWork
@@ -18,10 +19,13 @@ def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
             await projections.apply_received(uow.session, envelope.petition_id, data, envelope.source, settings.tz,
                                               event_id)
         elif isinstance(data, PetitionRouted):
-            await projections.apply_routed(uow.session, envelope.petition_id, data, envelope.occurred_at,
-                                           settings, event_id)
+            await projections.apply_routed(uow, envelope.petition_id, data, envelope.occurred_at,
+                                           envelope.sequence, settings, event_id)
         elif isinstance(data, PetitionLinked):
             await projections.apply_linked(uow.session, envelope.petition_id, data, envelope.occurred_at,
-                                           settings.tz, event_id)
+                                           settings.tz, event_id, envelope.sequence)
 
-    return [ConsumerSpec(durable=DURABLE, subjects=SUBJECTS, handler=handle)]
+    async def prepare(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
+        await petition_repository.hold_all(uow.session, [envelope.petition_id for envelope in envelopes])
+
+    return [ConsumerSpec(durable=DURABLE, subjects=SUBJECTS, handler=handle, prepare=prepare)]

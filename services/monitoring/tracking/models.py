@@ -34,6 +34,9 @@ class Petition(Base):
     matter_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # first petition of a repeated matter
     repeat_of: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     changed_at: Mapped[datetime] = mapped_column(UtcDateTime)  # start of the current version
+    routing_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # last routing decision applied
+    status_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # sequence of status events
+    link_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # last intake link applied
 
     __table_args__ = (
         Index("ix_petitions_agency_status", "agency_code", "status"),

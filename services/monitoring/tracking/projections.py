@@ -12,7 +12,8 @@ from services.monitoring.tracking import repository as petition_repository
 from services.monitoring.tracking import state_machine as sm
 from services.monitoring.tracking.deadlines import due_date, overdue_from
 from services.monitoring.tracking.models import Petition
-from shared.events import PetitionLinked, PetitionReceived, PetitionRouted
+from shared.events import PetitionLinked, PetitionReceived, PetitionRouted, StatusChanged, is_stale
+from shared.unit_of_work import UnitOfWork
 
 
 class PetitionNotYetKnown(RuntimeError):
@@ -36,7 +37,7 @@ async def apply_received(session: AsyncSession, petition_id: uuid.UUID, data: Pe
     petition = Petition(
         id=petition_id, code=data.code, unit_code=data.unit_code, status=sm.AWAITING_ROUTING, topic=data.topic,
         received_at=data.created_at, disputed=False, matter_id=matter_id, repeat_of=data.repeat_of,
-        changed_at=data.created_at,
+        changed_at=data.created_at, routing_seq=0, status_version=0, link_seq=0,
     )
     petition_repository.add(session, petition)
     if matter_id:
@@ -58,27 +59,38 @@ def assign(petition: Petition, agency_code: str, at: datetime, settings: Monitor
     petition.answered_at = petition.planned_completion = None
 
 
-async def apply_routed(session: AsyncSession, petition_id: uuid.UUID, data: PetitionRouted, at: datetime,
-                       settings: MonitoringSettings, event_id: str | None = None) -> None:
-    petition = await _known(session, petition_id)
+async def apply_routed(uow: UnitOfWork, petition_id: uuid.UUID, data: PetitionRouted, at: datetime,
+                       sequence: int | None, settings: MonitoringSettings, event_id: str | None = None) -> None:
+    petition = await _known(uow.session, petition_id)
+    if is_stale(sequence, petition.routing_seq):
+        return  # an older decision than one already applied: the newer one stands
+    petition.routing_seq = sequence if sequence is not None else petition.routing_seq
+    previous_status = petition.status
     # Confirming the same agency keeps the running deadline; a new agency starts a new one.
     reassigned = petition.status in sm.UNROUTED or petition.agency_code != data.agency_code
     changed = reassigned or petition.level != data.level or (data.topic and data.topic != petition.topic)
     petition.level = data.level
     petition.topic = data.topic or petition.topic
-    at = history.effective_time(petition, at)
     if reassigned:
         assign(petition, data.agency_code, at, settings)
     details = {**data.model_dump(mode="json"), "deadline": petition.due_on,
                "to_status": sm.ASSIGNED if reassigned else None}
-    await history.record(session, petition, at=at, tz=settings.tz, entry_type="routed", by=data.decided_by, details=details,
-                         state_changed=bool(changed), status_entered=reassigned, event_id=event_id)
+    await history.record(uow.session, petition, at=at, tz=settings.tz, entry_type="routed", by=data.decided_by,
+                         details=details, state_changed=bool(changed), status_entered=reassigned, event_id=event_id)
+    if reassigned:
+        # Monitoring owns the status: it says so itself, so no one has to merge two producers' clocks.
+        history.announce(uow, petition, StatusChanged(
+            from_status=previous_status, to_status=sm.ASSIGNED, agency_code=petition.agency_code,
+            by=data.decided_by))
 
 
 async def apply_linked(session: AsyncSession, petition_id: uuid.UUID, data: PetitionLinked, at: datetime,
-                       tz: ZoneInfo, event_id: str | None = None) -> None:
+                       tz: ZoneInfo, event_id: str | None = None, sequence: int | None = None) -> None:
     """A repeat of an earlier matter: reports count the matter once and show how often it came back."""
     petition = await _known(session, petition_id)
+    if is_stale(sequence, petition.link_seq):
+        return  # an older link than one already applied
+    petition.link_seq = sequence if sequence is not None else petition.link_seq
     petition.repeat_of = data.earlier_id
     petition.matter_id = data.matter_id
     await petition_repository.set_matter(session, [data.earlier_id, data.matter_id], data.matter_id)

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, event, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from services.monitoring.base import FOREVER
+from services.monitoring.tracking import ledger_buffer
 from services.monitoring.tracking.ledger import deadline_key, month_of, state_key, topic_key
 from services.monitoring.tracking.models import (
     DeadlineCount, Petition, PetitionVersion, StateCount, TimelineEntry, TopicCount,
@@ -27,23 +28,65 @@ class PetitionFilter:
     limit: int = 50
 
 
+# What this transaction already holds, so a batch of events about one petition asks the database once:
+# petitions it created or locked, and each one's open version.
+_HELD, _OPEN_VERSIONS = "monitoring_held_petitions", "monitoring_open_versions"
+
+
+def _held(session: AsyncSession, key: str) -> dict:
+    return session.sync_session.info.setdefault(key, {})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _release(session: Session, transaction) -> None:
+    if transaction.parent is None:  # locks and loaded rows end with the transaction
+        session.info.pop(_HELD, None)
+        session.info.pop(_OPEN_VERSIONS, None)
+
+
 async def get(session: AsyncSession, petition_id: uuid.UUID, for_update: bool = False) -> Petition | None:
+    held = _held(session, _HELD)
+    if petition_id in held:
+        return held[petition_id]
     stmt = select(Petition).where(Petition.id == petition_id)
     if for_update:
         stmt = stmt.with_for_update()
-    return (await session.scalars(stmt)).one_or_none()
+    petition = (await session.scalars(stmt)).one_or_none()
+    if for_update and petition is not None:
+        held[petition_id] = petition
+    return petition
+
+
+async def hold_all(session: AsyncSession, petition_ids: list[uuid.UUID]) -> None:
+    """Lock a batch's petitions and load their open versions in two queries; absent ones are noted too."""
+    held, open_versions = _held(session, _HELD), _held(session, _OPEN_VERSIONS)
+    wanted = sorted(set(petition_ids) - held.keys())  # one lock order for every replica
+    if not wanted:
+        return
+    found = await session.scalars(select(Petition).where(Petition.id.in_(wanted)).order_by(Petition.id)
+                                  .with_for_update())
+    versions = await session.scalars(select(PetitionVersion).where(
+        PetitionVersion.petition_id.in_(wanted), PetitionVersion.valid_to == FOREVER))
+    held.update(dict.fromkeys(wanted))
+    held.update({petition.id: petition for petition in found})
+    open_versions.update(dict.fromkeys(wanted))
+    open_versions.update({version.petition_id: version for version in versions})
 
 
 def add(session: AsyncSession, petition: Petition) -> None:
     session.add(petition)
+    _held(session, _HELD)[petition.id] = petition
+    _held(session, _OPEN_VERSIONS)[petition.id] = None  # new: no version to close
 
 
 async def open_version(session: AsyncSession, petition: Petition, at: datetime, tz: ZoneInfo,
                        status_entered: bool) -> None:
     """Close the petition's current version at `at`, open one holding its present state, post both to the ledgers."""
-    await session.flush()
-    current = (await session.scalars(select(PetitionVersion).where(
-        PetitionVersion.petition_id == petition.id, PetitionVersion.valid_to == FOREVER))).one_or_none()
+    open_versions = _held(session, _OPEN_VERSIONS)
+    current = open_versions.get(petition.id)
+    if current is None and petition.id not in open_versions:
+        current = (await session.scalars(select(PetitionVersion).where(
+            PetitionVersion.petition_id == petition.id, PetitionVersion.valid_to == FOREVER))).one_or_none()
     if current is not None:
         current.valid_to = at
         await _post(session, current, at, tz, -1)
@@ -54,6 +97,7 @@ async def open_version(session: AsyncSession, petition: Petition, at: datetime, 
         disputed=petition.disputed,
     )
     session.add(version)
+    open_versions[petition.id] = version
     await _post(session, version, at, tz, +1)
 
 
@@ -61,14 +105,7 @@ async def _post(session: AsyncSession, version: PetitionVersion, at: datetime, t
     month = month_of(at, tz)
     for model, key in ((StateCount, state_key(version)), (TopicCount, topic_key(version)),
                        (DeadlineCount, deadline_key(version, tz))):
-        await _add_delta(session, model, {"month": month, **key}, delta)
-
-
-async def _add_delta(session: AsyncSession, model, key: dict, delta: int) -> None:
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model).values(**key, delta=delta)
-    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={"delta": model.delta + stmt.excluded.delta})
-    await session.execute(stmt)
+        ledger_buffer.add(session, model, {"month": month, **key}, delta)
 
 
 def add_timeline(session: AsyncSession, entry: TimelineEntry) -> None:

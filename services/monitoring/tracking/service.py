@@ -86,9 +86,9 @@ async def update_status(uow: UnitOfWork, petition_id: uuid.UUID, update: StatusU
     await history.record(uow.session, petition, at=at, tz=tz, entry_type="status_changed", by=user.sub,
                          details=change.model_dump(mode="json", exclude={"by"}), status_entered=True,
                          request_id=request_id)
-    uow.emit(petition.id, change)
-    if update.status == sm.RETURNED:
-        uow.emit(petition.id, PetitionReturned(agency_code=agency_code, note=update.note, by=user.sub))
+    returned = [PetitionReturned(agency_code=agency_code, note=update.note, by=user.sub)] \
+        if update.status == sm.RETURNED else []
+    history.announce(uow, petition, change, *returned)
     return petition
 
 
@@ -105,10 +105,11 @@ async def record_finding(uow: UnitOfWork, petition: Petition, *, spot_check_id: 
     await history.record(uow.session, petition, at=at, tz=tz, entry_type="resolution_disputed", by=by,
                          details={**details, "from_status": sm.RESOLVED, "to_status": sm.IN_PROGRESS},
                          status_entered=True, request_id=request_id)
-    uow.emit(petition.id, ResolutionDisputed(spot_check_id=spot_check_id, agency_code=agency_code,
-                                             verdict=verdict, note=note, by=by))
-    uow.emit(petition.id, StatusChanged(from_status=sm.RESOLVED, to_status=sm.IN_PROGRESS,
-                                        agency_code=agency_code, note=note, disputed=True, by=by))
+    history.announce(uow, petition,
+                     ResolutionDisputed(spot_check_id=spot_check_id, agency_code=agency_code, verdict=verdict,
+                                        note=note, by=by),
+                     StatusChanged(from_status=sm.RESOLVED, to_status=sm.IN_PROGRESS, agency_code=agency_code,
+                                   note=note, disputed=True, by=by))
     return True
 
 

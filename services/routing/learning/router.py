@@ -2,7 +2,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from services.routing.learning import handlers as learning_handlers
 from services.routing.learning import service as learning_service
 from services.routing.learning.schemas import ModelVersionOut, TrainingRunOut
 from services.routing.roles import MODEL_READERS, MODEL_TRAINERS

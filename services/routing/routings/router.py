@@ -48,6 +48,6 @@ async def get_routing(petition_id: uuid.UUID, uow: UowDep, user: Reader):
              summary="Thư ký xác nhận hoặc điều chỉnh cơ quan giải quyết")
 async def assign(petition_id: uuid.UUID, payload: AssignmentIn, request: Request, uow: UowDep, user: Decider):
     routing = await routing_service.assign(uow, petition_id, payload, user, request_source(request))
-    await uow.commit()
-    history = await routing_service.get_routing(uow, petition_id, user)
-    return _detail(routing, history[1])
+    answer = _detail(routing, (await routing_service.get_routing(uow, petition_id, user))[1])
+    await uow.commit()  # last: a failure after it would answer an error for an applied change
+    return answer

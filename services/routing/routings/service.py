@@ -78,10 +78,11 @@ async def assign(uow: UnitOfWork, petition_id: uuid.UUID, payload: AssignmentIn,
     if agency.level != payload.level:
         raise invalid("level", f"Cơ quan {agency.code} thuộc cấp {agency.level}, không phải {payload.level}")
     unchanged = (routing.level, routing.agency_code) == (payload.level, payload.agency_code)
-    was_assigned = routing.state == ASSIGNED
+    topic = payload.topic or routing.topic
+    # A topic-only correction is still a new decision: reports must follow it.
+    announce = not unchanged or routing.state != ASSIGNED or topic != routing.topic
     action = "confirmed" if unchanged else "corrected"
-    routing.level, routing.agency_code = payload.level, payload.agency_code
-    routing.topic = payload.topic or routing.topic
+    routing.level, routing.agency_code, routing.topic = payload.level, payload.agency_code, topic
     routing.state, routing.confidence = ASSIGNED, 1.0
     routing.explanation = [f"Thư ký {user.sub} {'xác nhận' if unchanged else 'điều chỉnh'}: {payload.reason}",
                            *[line for line in routing.explanation if not line.startswith("Thư ký ")]]
@@ -91,7 +92,7 @@ async def assign(uow: UnitOfWork, petition_id: uuid.UUID, payload: AssignmentIn,
         unit_code=routing.unit_code or routing.meeting_unit_code, level=routing.level,
         agency_code=routing.agency_code, topic=routing.topic, by=user.sub,
         origin="reassigned" if routing.returned_by else action)
-    if not (unchanged and was_assigned):
+    if announce:
         _emit_routed(uow, routing, user.sub, reason=payload.reason)
     await db.flush()
     return routing
@@ -175,10 +176,11 @@ async def _record(db, routing: Routing, action: str, by: str, source: str, *, re
 
 
 def _emit_routed(uow: UnitOfWork, routing: Routing, decided_by: str, reason: str | None) -> None:
+    # routed_count is the decision number: consumers drop a routed event older than one they applied.
+    routing.routed_count += 1
     uow.emit(routing.petition_id, PetitionRouted(
         level=routing.level, agency_code=routing.agency_code, topic=routing.topic, confidence=routing.confidence,
         explanation=list(routing.explanation), decided_by=decided_by, reason=reason,
-        reassignment=routing.routed_count > 0,
-    ))
-    routing.routed_count += 1
+        reassignment=routing.routed_count > 1,
+    ), sequence=routing.routed_count)
 
