@@ -45,18 +45,33 @@ class IdempotentRequest:
     fingerprint: str
 
 
-async def _from_header(request: Request, idempotency_key: Annotated[
+def _key(idempotency_key: Annotated[
         str | None, Header(alias=HEADER, min_length=1, max_length=200,
                            description="Gửi lại cùng khoá thì nhận lại kết quả lần đầu, không tạo bản ghi mới")] = None,
-                       ) -> IdempotentRequest | None:
-    if idempotency_key is None:
+         ) -> str | None:
+    return idempotency_key
+
+
+async def _from_header(request: Request, key: Annotated[str | None, Depends(_key)]) -> IdempotentRequest | None:
+    if key is None:
         return None
     digest = hashlib.sha256(f"{request.method} {request.url.path}?{request.url.query}\n".encode())
     digest.update(await request.body())
-    return IdempotentRequest(idempotency_key, digest.hexdigest())
+    return IdempotentRequest(key, digest.hexdigest())
 
 
 IdempotencyDep = Annotated[IdempotentRequest | None, Depends(_from_header)]
+# An upload's key alone: its fingerprint is the file's bytes (of_upload), not the multipart body, which
+# a browser sending the same file again wraps in another boundary (and which the form parser has read).
+UploadKeyDep = Annotated[str | None, Depends(_key)]
+
+
+def of_upload(key: str | None, http: Request, content: bytes) -> IdempotentRequest | None:
+    if key is None:
+        return None
+    digest = hashlib.sha256(f"{http.method} {http.url.path}?{http.url.query}\n".encode())
+    digest.update(content)
+    return IdempotentRequest(key, digest.hexdigest())
 
 
 async def replay_or_claim(uow: UnitOfWork, model, request: IdempotentRequest | None,

@@ -2,6 +2,7 @@
 
 from sqlalchemy.orm import DeclarativeBase
 
+from shared.idempotency import IdempotencyMixin
 from shared.persistence import InboxMixin, OutboxMixin
 
 
@@ -14,4 +15,8 @@ class OutboxMessage(OutboxMixin, Base):
 
 
 class InboxEntry(InboxMixin, Base):
+    pass
+
+
+class IdempotencyRecord(IdempotencyMixin, Base):
     pass

@@ -85,3 +85,19 @@ async def test_refused_rows_keep_their_spreadsheet_numbers_across_blank_rows(int
     response = await intake.post("/petitions:import", headers=secretariat, files={"file": ("ds.csv", data, "text/csv")})
     assert response.status_code == 422, response.text
     assert [r["row"] for r in response.json()["report"]["refused"]] == [6]
+
+
+async def test_an_import_retried_with_its_key_is_not_imported_twice(intake, secretariat):
+    meeting = await make_meeting(intake, secretariat)
+    data = _csv([["meeting_id", "content"], [meeting["id"], GOOD], [meeting["id"], GOOD + " Đoạn hai."]])
+    headers = {**secretariat, "Idempotency-Key": "nhap-tep-0001"}
+    first = await intake.post("/petitions:import", headers=headers, files={"file": ("ds.csv", data, "text/csv")})
+    # A browser sending the same file again uses another multipart boundary (and here another file name).
+    again = await intake.post("/petitions:import", headers=headers, files={"file": ("ds (1).csv", data, "text/csv")})
+    assert first.status_code == again.status_code == 201, first.text
+    assert again.json() == first.json()
+    assert await _petition_count(intake, secretariat) == 2
+    other = _csv([["meeting_id", "content"], [meeting["id"], GOOD + " Đoạn ba."]])
+    refused = await intake.post("/petitions:import", headers=headers, files={"file": ("ds.csv", other, "text/csv")})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert await _petition_count(intake, secretariat) == 2

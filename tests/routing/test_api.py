@@ -102,3 +102,17 @@ async def test_an_agency_sees_only_what_is_assigned_to_it(routing):
     listed = (await routing.get("/routings", headers=own)).json()["items"]
     assert [i["petition_id"] for i in listed] == [petition_id]
     assert (await routing.get("/routings", params={"state": "needs_review"}, headers=own)).status_code == 403
+
+
+async def test_an_assignment_retried_with_its_key_is_applied_once(routing):
+    petition_id = await seed_routing(routing, UNCLEAR)
+    headers = {**routing.headers_for("secretariat"), "Idempotency-Key": "giao-0001"}
+    body = {"level": "commune", "agency_code": "02545.UBND", "reason": "Việc của thôn, xã giải quyết"}
+    first = await routing.post(f"/routings/{petition_id}/assignment", json=body, headers=headers)
+    again = await routing.post(f"/routings/{petition_id}/assignment", json=body, headers=headers)
+    assert first.status_code == again.status_code == 200, first.text
+    assert again.json() == first.json()
+    assert [e["action"] for e in again.json()["history"]] == ["classified", "queued", "corrected"]
+    other = await routing.post(f"/routings/{petition_id}/assignment", headers=headers,
+                               json={**body, "agency_code": "076.UBND", "level": "district"})
+    assert other.status_code == 422 and other.json()["errors"][0]["field"] == "Idempotency-Key"

@@ -16,7 +16,7 @@ from services.intake.petitions.schemas import (
 from services.intake.roles import PERSONAL_DATA_READERS, READERS, WRITERS
 from shared.auth import Principal, require_roles
 from shared.errors import not_found
-from shared.idempotency import IdempotencyDep, remember, replay_or_claim
+from shared.idempotency import IdempotencyDep, UploadKeyDep, of_upload, remember, replay_or_claim
 from shared.limits import body_too_large
 from shared.pagination import Instant
 from shared.service_app import UowDep
@@ -49,7 +49,7 @@ async def create_petition(payload: PetitionCreate, uow: UowDep, request: Request
 
 
 @router.post("/petitions:import", status_code=201)
-async def import_petitions(request: Request, uow: UowDep, user: Writer,
+async def import_petitions(request: Request, uow: UowDep, user: Writer, idempotency_key: UploadKeyDep,
                            file: Annotated[UploadFile, File(description="Tệp CSV (UTF-8) hoặc XLSX")],
                            mode: imports.ImportMode = "all_or_nothing",
                            meeting_id: uuid.UUID | None = Query(None, description="Buổi tiếp xúc mặc định")) -> dict:
@@ -57,10 +57,15 @@ async def import_petitions(request: Request, uow: UowDep, user: Writer,
     data = await file.read(settings.import_max_bytes + 1)
     if len(data) > settings.import_max_bytes:
         raise body_too_large(request.url.path, settings.import_max_bytes)
-    # Parsing a spreadsheet is CPU work: in a worker thread, the other requests go on meanwhile.
+    # Parsing a spreadsheet is CPU work: in a worker thread, the other requests go on meanwhile; and
+    # before the key is claimed, which opens the transaction (SQLite's write lock) only once it is needed.
     rows = await asyncio.to_thread(read_rows, file.filename or "", data, settings.import_max_rows)
+    idempotency = of_upload(idempotency_key, request, data)
+    if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
+        return first
     report = await imports.import_rows(uow, rows, meeting_id, mode, user, request.app.state.catalog,
                                        settings.code_timezone)
+    await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, report)
     await uow.commit()
     return report
 

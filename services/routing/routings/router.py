@@ -6,7 +6,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from services.routing.roles import ROUTING_DECIDERS, ROUTING_READERS
 from services.routing.routings import service as routing_service
 from services.routing.routings.schemas import AssignmentIn, HistoryEntryOut, RoutingOut, RoutingPage, RoutingSummary
+from services.routing.base import IdempotencyRecord
 from shared.auth import Principal, require_roles
+from shared.idempotency import IdempotencyDep, remember, replay_or_claim
 from shared.service_app import UowDep
 
 router = APIRouter(tags=["phân loại, chuyển kiến nghị"])
@@ -46,8 +48,12 @@ async def get_routing(petition_id: uuid.UUID, uow: UowDep, user: Reader):
 
 @router.post("/routings/{petition_id}/assignment", response_model=RoutingOut,
              summary="Thư ký xác nhận hoặc điều chỉnh cơ quan giải quyết")
-async def assign(petition_id: uuid.UUID, payload: AssignmentIn, request: Request, uow: UowDep, user: Decider):
+async def assign(petition_id: uuid.UUID, payload: AssignmentIn, request: Request, uow: UowDep, user: Decider,
+                 idempotency: IdempotencyDep):
+    if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
+        return first
     routing = await routing_service.assign(uow, petition_id, payload, user, request_source(request))
     answer = _detail(routing, (await routing_service.get_routing(uow, petition_id, user))[1])
+    await remember(uow, IdempotencyRecord, idempotency, user.sub, 200, answer)
     await uow.commit()  # last: a failure after it would answer an error for an applied change
     return answer

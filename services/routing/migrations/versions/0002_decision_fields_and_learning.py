@@ -1,4 +1,5 @@
-"""routing decisions as fields (audit), training examples from people's decisions, model versions
+"""routing decisions as fields (audit), training examples from people's decisions, model versions,
+idempotency keys of assignments
 
 Rows routed before this revision get empty decision fields (their explanation keeps the prose).
 
@@ -9,6 +10,8 @@ Create Date: 2026-12-01 22:00:20.236757
 from alembic import op
 import sqlalchemy as sa
 
+from shared.migrations import create_idempotency_keys
+
 
 revision = '0002'
 down_revision = '0001'
@@ -17,6 +20,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    create_idempotency_keys(op)
     op.create_table('model_versions',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -66,6 +70,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('idempotency_keys')
     with op.batch_alter_table('routings', schema=None) as batch_op:
         batch_op.drop_column('cooperating')
         batch_op.drop_column('place')
