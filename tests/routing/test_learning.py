@@ -3,12 +3,12 @@
 import asyncio
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from services.routing.learning.models import TrainingExample
+from services.routing.learning.models import ModelVersion, TrainingExample
 from services.routing.routings import service as routing_service
 from shared.events import PetitionReturned
-from tests.routing.conftest import received
+from tests.routing.conftest import DEAD_NATS, received, routing_client
 from tests.routing.test_api import seed_routing
 
 # Rules send a martyrs' memorial to the labour department (người có công); this council's practice,
@@ -104,3 +104,17 @@ async def test_a_reassignment_after_a_return_is_kept_as_an_example(routing):
         rows = await uow.session.scalars(select(TrainingExample).where(TrainingExample.petition_id == petition_id))
         kept = [(e.origin, e.agency_code) for e in rows]
     assert kept == [("reassigned", "076.UBND")]
+
+
+async def test_a_start_retrains_a_version_made_with_other_rules(database_url, tmp_path):
+    async with routing_client(database_url, DEAD_NATS, tmp_path) as first:
+        admin = first.headers_for("admin")
+        assert [v["id"] for v in (await first.get("/model-versions", headers=admin)).json()] == [1]
+        async with first.app.state.runtime.uow() as uow:  # as if version 1 came from an older release
+            await uow.session.execute(update(ModelVersion).values(fingerprint="older-rules"))
+            await uow.commit()
+    async with routing_client(database_url, DEAD_NATS, tmp_path) as again:
+        versions = (await again.get("/model-versions", headers=again.headers_for("admin"))).json()
+        assert [(v["id"], v["active"]) for v in versions] == [(2, True), (1, False)]
+    async with routing_client(database_url, DEAD_NATS, tmp_path) as third:  # the same rules: nothing to do
+        assert len((await third.get("/model-versions", headers=third.headers_for("admin"))).json()) == 2

@@ -172,9 +172,13 @@ def _group_figures(validation: CrossValidation, items: list[Outcome]) -> dict:
     }
 
 
+# Bump when the features or the model change: a stored version of another recipe is retrained at start.
+RECIPE = "rules+tfidf-words+calibrated/1"
+
+
 def fingerprint(examples: list[LabelledExample], classifier: Classifier) -> str:
-    """What a trained model depends on: the examples, the rules and the catalog's units."""
-    digest = hashlib.sha256()
+    """What a trained model depends on: the recipe, the examples, the rules and the catalog's units."""
+    digest = hashlib.sha256(RECIPE.encode())
     for e in examples:
         digest.update(f"{e.content}\x1f{e.unit_code}\x1f{e.route}\x1f{e.topic}\x1f{e.origin}\x1e".encode())
     for rule in classifier.rulebook.rules:

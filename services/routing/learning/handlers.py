@@ -21,15 +21,24 @@ logger = logging.getLogger(__name__)
 
 
 async def ensure_model(uow_factory: Callable[[], UnitOfWork], holder: ClassifierHolder) -> Classifier:
-    """With no active model version yet (a new database), train one from the repository's petitions."""
+    """At start: train a version when there is none (a new database) or when the active one was made with
+    other rules, base data or recipe than this release's; people's decisions are learnt again too."""
     async with uow_factory() as uow:
         classifier = await learning_service.current_classifier(uow.session, holder)
-    if classifier.model is not None:
+        data = await learning_service.training_data(uow.session, holder)
+    if not learning_service.is_stale(data, holder.rules):
         return classifier
-    trained, key, base = await asyncio.to_thread(learning_service.base_model, holder)
-    async with uow_factory() as uow:
-        await learning_service.store_base(uow.session, trained, key, base)
-        await uow.commit()
+    if data.learnt:
+        candidate = await asyncio.to_thread(learning_service.train_candidate, holder.rules, data,
+                                            learning_service.BASE_TRAINER, True)
+        async with uow_factory() as uow:
+            await learning_service.store_candidate(uow.session, candidate)
+            await uow.commit()
+    else:
+        trained, key, base = await asyncio.to_thread(learning_service.base_model, holder)
+        async with uow_factory() as uow:
+            await learning_service.store_base(uow.session, trained, key, base)
+            await uow.commit()
     async with uow_factory() as uow:
         return await learning_service.current_classifier(uow.session, holder)
 

@@ -50,7 +50,8 @@ async def _load(db: AsyncSession, holder: ClassifierHolder, version_id: int | No
         return None
     if version_id not in holder.models:
         version = await learning_repository.get_version(db, version_id)
-        holder.models[version_id] = ActiveModel(version.id, RouteModel.loads(version.model), version.threshold)
+        # Only the active version stays loaded (each is a few MB).
+        holder.models = {version_id: ActiveModel(version.id, RouteModel.loads(version.model), version.threshold)}
     return holder.models[version_id]
 
 
@@ -63,6 +64,7 @@ class TrainingData:
     through: int  # the last training_examples row read
     active_id: int | None
     active_through: int | None
+    active_fingerprint: str | None  # the recipe, rules and base data the active version was trained on
 
 
 @dataclass(frozen=True)
@@ -105,20 +107,26 @@ async def training_data(db: AsyncSession, holder: ClassifierHolder) -> TrainingD
     active_id = await learning_repository.active_version_id(db)
     active = await learning_repository.get_version(db, active_id) if active_id is not None else None
     return TrainingData(base_examples(), _latest_per_petition(rows), rows[-1].id if rows else 0, active_id,
-                        active.examples_through if active else None)
+                        active.examples_through if active else None, active.fingerprint if active else None)
 
 
-def train_candidate(rules: Classifier, data: TrainingData, by: str) -> Candidate:
+def is_stale(data: TrainingData, rules: Classifier) -> bool:
+    """No active version, or one trained with other rules, base data or recipe than this release's."""
+    return data.active_fingerprint != fingerprint(data.base, rules)
+
+
+def train_candidate(rules: Classifier, data: TrainingData, by: str, force: bool = False) -> Candidate:
     """CPU work (call in a worker thread): both recipes on the same folds of every example, the active
-    one without what came after it; the candidate is activated if it is not worse."""
+    one without what came after it; the candidate is activated if it is not worse (or if `force`d: the
+    active version was made with other rules or another recipe, so its figures no longer apply)."""
     examples = data.base + [example for example, _ in data.learnt]
     after = {id(e) for e, row_id in data.learnt if data.active_through is None or row_id > data.active_through}
     candidate = cross_validate(rules, examples)
     current = cross_validate(rules, examples, train_filter=lambda e: id(e) not in after)
     candidate_figures, current_figures = figures(candidate)["all"], figures(current)["all"]
-    activate = candidate_figures["agency"] >= current_figures["agency"]
+    activate = force or candidate_figures["agency"] >= current_figures["agency"]
     trained = train(rules, examples, validation=candidate)
-    version = _version_row(trained, by, fingerprint(examples, rules), through=data.through,
+    version = _version_row(trained, by, fingerprint(data.base, rules), through=data.through,
                            corrections=len(data.learnt), base=len(data.base))
     version.comparison = {"candidate": candidate_figures, "active": current_figures, "activated": activate,
                           "new_examples": len(after), "active_version": data.active_id}
