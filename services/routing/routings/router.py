@@ -3,10 +3,16 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from services.routing.base import IdempotencyRecord
 from services.routing.roles import ROUTING_DECIDERS, ROUTING_READERS
 from services.routing.routings import service as routing_service
-from services.routing.routings.schemas import AssignmentIn, HistoryEntryOut, RoutingOut, RoutingPage, RoutingSummary
-from services.routing.base import IdempotencyRecord
+from services.routing.routings.schemas import (
+    AssignmentIn,
+    HistoryEntryOut,
+    RoutingOut,
+    RoutingPage,
+    RoutingSummary,
+)
 from shared.auth import Principal, require_roles
 from shared.idempotency import IdempotencyDep, remember, replay_or_claim
 from shared.service_app import UowDep
