@@ -1,6 +1,7 @@
 """The HTTP contract of routing: catalog, review queue, assignment, auth and problem+json."""
 
 import uuid
+from datetime import datetime, timedelta
 
 from services.routing.routings import service as routing_service
 from tests.routing.conftest import CONFIDENT, UNCLEAR, received
@@ -78,6 +79,9 @@ async def test_routing_detail_and_assignment(routing):
     assert set(detail) >= {"petition_id", "state", "level", "agency_code", "topic", "confidence", "explanation",
                            "history"}
     assert detail["state"] == "needs_review" and detail["explanation"]
+    # Times are aware UTC on every database (the column type, not a repair in the answer's schema).
+    assert all(datetime.fromisoformat(t).utcoffset() == timedelta(0)
+               for t in (detail["queued_at"], detail["updated_at"], detail["history"][0]["at"]))
     body = {"level": "commune", "agency_code": "02545.UBND", "reason": "Việc của thôn, xã giải quyết"}
     committee = await routing.post(f"/routings/{petition_id}/assignment", json=body,
                                    headers=routing.headers_for("committee"))

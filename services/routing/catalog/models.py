@@ -1,10 +1,10 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text
+from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.routing.base import Base
-from shared.persistence import utcnow
+from shared.persistence import UtcDateTime, utcnow
 
 
 class AdministrativeUnit(Base):
@@ -17,7 +17,7 @@ class AdministrativeUnit(Base):
     level: Mapped[str] = mapped_column(String(20), index=True)
     parent_code: Mapped[str | None] = mapped_column(String(20), index=True, nullable=True)
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)  # old names, spelling variants
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Agency(Base):
@@ -30,7 +30,7 @@ class Agency(Base):
     level: Mapped[str] = mapped_column(String(20), index=True)
     unit_code: Mapped[str] = mapped_column(String(20), index=True)
     handles: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
 class CatalogRevision(Base):

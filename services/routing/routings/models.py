@@ -1,11 +1,11 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, Float, Index, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Float, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.routing.base import Base
-from shared.persistence import BigIntPK, utcnow
+from shared.persistence import BigIntPK, UtcDateTime, utcnow
 
 ASSIGNED = "assigned"
 NEEDS_REVIEW = "needs_review"
@@ -40,9 +40,9 @@ class Routing(Base):
     place: Mapped[dict] = mapped_column(JSON, default=dict)  # commune, district, source, mentions
     cooperating: Mapped[list[str]] = mapped_column(JSON, default=list)  # phối hợp
     routed_count: Mapped[int] = mapped_column(Integer, default=0)  # petitions.routed events emitted
-    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
 class RoutingEntry(Base):
@@ -52,7 +52,7 @@ class RoutingEntry(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     petition_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     action: Mapped[str] = mapped_column(String(30))  # classified | queued | confirmed | corrected | returned
     by: Mapped[str] = mapped_column(String(200))
     level: Mapped[str | None] = mapped_column(String(20), nullable=True)

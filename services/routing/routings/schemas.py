@@ -1,26 +1,18 @@
 import uuid
-from datetime import datetime, timezone
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.text import CleanText
 
 Level = Literal["province", "district", "commune", "central"]
 
 
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every time we store is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_aware)]
-
-
 class HistoryEntryOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    at: UtcDatetime
+    at: datetime
     action: str = Field(description="classified | queued | confirmed | corrected | returned | return_ignored")
     by: str
     level: str | None
@@ -60,8 +52,8 @@ class RoutingSummary(BaseModel):
     cooperating: list[str] = Field(description="Cơ quan phối hợp (các đề nghị khác trong cùng kiến nghị)")
     unit_code: str
     content: str
-    queued_at: UtcDatetime
-    updated_at: UtcDatetime
+    queued_at: datetime
+    updated_at: datetime
 
 
 class RoutingOut(RoutingSummary):
