@@ -52,7 +52,8 @@ class EventConsumer:
         return await self._link.js.pull_subscribe_bind(durable=self.spec.durable, stream=self._link.stream_name)
 
     async def run(self) -> None:
-        await self._link.ready.wait()
+        if not await self._until_connected():
+            return
         self._subscription = None
         try:
             await self._fetch_forever()
@@ -60,6 +61,16 @@ class EventConsumer:
             # A pull subscription left open makes drain() wait for its whole timeout.
             if self._subscription is not None:
                 await quietly(self._subscription.unsubscribe())
+
+    async def _until_connected(self) -> bool:
+        """Wait for NATS, or for stop(): a service stopped before NATS was ever reached stops at once."""
+        waits = [asyncio.ensure_future(self._link.ready.wait()), asyncio.ensure_future(self._stopping.wait())]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        return not self._stopping.is_set()
 
     async def _fetch_forever(self) -> None:
         backoff = 0.2

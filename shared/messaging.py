@@ -61,6 +61,7 @@ class NatsLink:
                 logger.info("connected to NATS at %s", self._url)
                 return
             except Exception as exc:  # noqa: BLE001 - any failure means: try again later
+                raise_if_cancelling()  # nats.connect's wait_for can turn our cancellation into a timeout
                 logger.warning("NATS not reachable at %s (%s); retrying in %.1fs", self._url, exc, delay)
                 if self.nc is not None:
                     await quietly(self.nc.close())
@@ -74,7 +75,7 @@ class NatsLink:
     async def close(self) -> None:
         if self._task and not self._task.done():
             self._task.cancel()
-            await quietly(self._task)
+            await asyncio.wait({self._task}, timeout=5)  # bounded: a library may still swallow it
         if self.nc is not None and not self.nc.is_closed:
             await quietly(self.nc.drain())
 

@@ -5,13 +5,21 @@ as the awaited future completes; a relay built on it would then run forever.
 """
 
 import asyncio
+from pathlib import Path
 
 from sqlalchemy.orm import DeclarativeBase
 
+from services.monitoring.app import create_app
+from services.monitoring.settings import MonitoringSettings
 from shared.db import make_engine, make_session_factory
 from shared.messaging import NatsLink, OutboxRelay
 from shared.observability import ServiceMetrics
+from shared.migrations import upgrade
 from shared.persistence import OutboxMixin
+from tests.support.apps import running_app
+
+
+MONITORING_MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "monitoring" / "migrations"
 
 
 class _Base(DeclarativeBase):
@@ -57,3 +65,36 @@ def test_failed_messages_back_off_up_to_a_minute():
     delays = [retry_delay(SimpleNamespace(metadata=SimpleNamespace(num_delivered=n))) for n in (1, 2, 3, 6, 50)]
     assert delays == [2.0, 4.0, 8.0, 60.0, 60.0]
     assert retry_delay(SimpleNamespace()) == 2.0
+
+
+async def test_the_nats_link_always_stops_on_cancel():
+    # A server that accepts and never speaks: nats.connect waits inside its own wait_for, where a
+    # cancellation can come back as a timeout that the retry loop would otherwise swallow.
+    server = await asyncio.start_server(lambda reader, writer: None, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    loop = asyncio.get_running_loop()
+    try:
+        for delay_steps in range(8):
+            link = NatsLink(f"nats://127.0.0.1:{port}", "test", "PETITIONS")
+            link.start()
+            await asyncio.sleep(0.05)
+            _cancel_after_steps(loop, link._task, delay_steps)
+            done, _ = await asyncio.wait([link._task], timeout=3)
+            assert done, f"the NATS link ignored a cancellation {delay_steps} loop steps in"
+    finally:
+        server.close()
+
+
+async def test_a_service_that_never_reached_nats_stops_at_once(tmp_path):
+    # Its consumers wait for NATS; stop() must end that wait, not the shutdown's 5 s grace.
+    url = f"sqlite+aiosqlite:///{tmp_path / 'monitoring.db'}"
+    await asyncio.to_thread(upgrade, MONITORING_MIGRATIONS, url)
+    settings = MonitoringSettings(run_dir=tmp_path, database_url=url, nats_url="nats://127.0.0.1:1",
+                                  environment="test")
+    async with running_app(create_app(settings)):
+        stopping = loop_time()
+    assert loop_time() - stopping < 2.5
+
+
+def loop_time() -> float:
+    return asyncio.get_running_loop().time()
