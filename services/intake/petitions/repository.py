@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +17,6 @@ class PetitionFilters:
     session_id: uuid.UUID | None = None
     meeting_id: uuid.UUID | None = None
     unit_code: str | None = None
-    folded_query: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
 
@@ -54,11 +53,7 @@ async def petitioners_of(session: AsyncSession, petition_ids: list[uuid.UUID]) -
     return found
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _filtered(filters: PetitionFilters) -> Select:
+def filtered(filters: PetitionFilters) -> Select:
     query = select(Petition)
     if filters.session_id:
         query = query.where(Petition.session_id == filters.session_id)
@@ -70,17 +65,13 @@ def _filtered(filters: PetitionFilters) -> Select:
         query = query.where(Petition.created_at >= filters.created_from)
     if filters.created_to:
         query = query.where(Petition.created_at < filters.created_to)
-    if filters.folded_query:
-        pattern = f"%{_escape_like(filters.folded_query)}%"
-        query = query.where(or_(Petition.content_folded.like(pattern, escape="\\"),
-                                func.lower(Petition.code).like(pattern, escape="\\")))
     return query
 
 
 async def page(session: AsyncSession, filters: PetitionFilters, limit: int,
                after: tuple[datetime, uuid.UUID] | None) -> list[Petition]:
     """Newest first, keyset-paginated on (created_at, id)."""
-    query = _filtered(filters)
+    query = filtered(filters)
     if after is not None:
         created_at, petition_id = after
         query = query.where(or_(Petition.created_at < created_at,

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from services.intake.petitions import imports
+from services.intake.petitions import search, search_service
 from services.intake.petitions import service as petition_service
 from services.intake.petitions.models import Petition, Petitioner
 from services.intake.petitions.importer import read_rows
@@ -16,7 +17,6 @@ from services.intake.roles import PERSONAL_DATA_READERS, READERS, WRITERS
 from shared.auth import Principal, require_roles
 from shared.errors import ProblemError, not_found
 from shared.service_app import UowDep
-from shared.text import fold
 
 router = APIRouter(tags=["kiến nghị"])
 Writer = Annotated[Principal, Depends(require_roles(*WRITERS))]
@@ -59,16 +59,21 @@ async def import_petitions(request: Request, uow: UowDep, user: Writer,
 async def list_petitions(
     uow: UowDep, user: Reader,
     session_id: uuid.UUID | None = None, meeting_id: uuid.UUID | None = None, unit_code: str | None = None,
-    q: str | None = Query(None, max_length=200, description="Tìm không phân biệt dấu và hoa thường"),
+    q: str | None = Query(None, max_length=200, description="Mọi từ phải có (không dấu: bỏ qua dấu; có dấu: đúng dấu)"),
     created_from: datetime | None = None, created_to: datetime | None = None,
     limit: int = Query(50, ge=1, le=200), cursor: str | None = None,
 ):
-    filters = PetitionFilters(session_id, meeting_id, unit_code, fold(q) if q and q.strip() else None,
-                              created_from, created_to)
-    petitions, next_cursor = await petition_service.list_petitions(uow.session, filters, limit, cursor)
-    petitioners = await petition_service.petitioners_of(uow.session, [p.id for p in petitions]) \
+    filters = PetitionFilters(session_id, meeting_id, unit_code, created_from, created_to)
+    terms = search.parse(q or "")
+    if terms:
+        found, next_cursor = await search_service.search_petitions(uow.session, filters, terms, limit, cursor)
+    else:
+        petitions, next_cursor = await petition_service.list_petitions(uow.session, filters, limit, cursor)
+        found = [(petition, None) for petition in petitions]
+    petitioners = await petition_service.petitioners_of(uow.session, [p.id for p, _ in found]) \
         if user.role in PERSONAL_DATA_READERS else {}
-    return PetitionPage(items=[_out(p, petitioners.get(p.id), user) for p in petitions], next_cursor=next_cursor)
+    items = [_out(p, petitioners.get(p.id), user).model_copy(update={"matched": matched}) for p, matched in found]
+    return PetitionPage(items=items, next_cursor=next_cursor)
 
 
 async def _existing(uow, petition_id: uuid.UUID) -> Petition:

@@ -67,6 +67,8 @@ class PetitionOut(BaseModel):
     created_by: str
     petitioners: list[PetitionerOut] | None = Field(
         default=None, description="Chỉ trả về cho văn phòng (secretariat): dữ liệu cá nhân")
+    matched: list[str] | None = Field(
+        default=None, description="Khi tìm kiếm: các từ trong nội dung khớp với từ đã gõ (để tô sáng)")
 
 
 class PetitionPage(BaseModel):
