@@ -94,6 +94,21 @@ async def add_link(session: AsyncSession, link: PetitionLink) -> None:
     await session.flush()
 
 
+async def active_link(session: AsyncSession, petition_id: uuid.UUID) -> PetitionLink | None:
+    query = (select(PetitionLink).where(PetitionLink.petition_id == petition_id, PetitionLink.undone_at.is_(None))
+             .order_by(PetitionLink.linked_at.desc()).limit(1))
+    return (await session.scalars(query)).first()
+
+
+async def links_of(session: AsyncSession, petition_id: uuid.UUID) -> list[PetitionLink]:
+    query = select(PetitionLink).where(PetitionLink.petition_id == petition_id).order_by(PetitionLink.linked_at)
+    return list(await session.scalars(query))
+
+
+async def repeats_of(session: AsyncSession, petition_ids: list[uuid.UUID]) -> list[Petition]:
+    return list(await session.scalars(select(Petition).where(Petition.repeat_of.in_(petition_ids))))
+
+
 async def in_matter(session: AsyncSession, matter_id: uuid.UUID) -> list[Petition]:
     return list(await session.scalars(select(Petition).where(Petition.matter_id == matter_id)))
 

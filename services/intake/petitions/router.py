@@ -5,13 +5,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from services.intake.petitions import imports
-from services.intake.petitions import search, search_service
+from services.intake.petitions import repeats_service, search, search_service
 from services.intake.petitions import service as petition_service
 from services.intake.petitions.models import Petition, Petitioner
 from services.intake.petitions.importer import read_rows
 from services.intake.petitions.repository import PetitionFilters
 from services.intake.petitions.schemas import (
-    LinkRequest, PetitionCreate, PetitionerOut, PetitionOut, PetitionPage, SimilarList,
+    DraftIn, DraftSimilarList, LinkOut, LinkRequest, PetitionCreate, PetitionerOut, PetitionOut, PetitionPage,
+    SimilarList,
 )
 from services.intake.roles import PERSONAL_DATA_READERS, READERS, WRITERS
 from shared.auth import Principal, require_roles
@@ -83,6 +84,14 @@ async def _existing(uow, petition_id: uuid.UUID) -> Petition:
     return petition
 
 
+@router.post("/petitions:similar", response_model=DraftSimilarList)
+async def similar_to_draft(payload: DraftIn, uow: UowDep, request: Request, _user: Reader):
+    """Likely repeats of a petition being typed, among every petition recorded so far (nothing is written)."""
+    state = request.app.state
+    return DraftSimilarList(items=await repeats_service.similar_to_draft(
+        uow.session, payload, state.catalog, state.word_rarity))
+
+
 @router.get("/petitions/{petition_id}", response_model=PetitionOut)
 async def get_petition(petition_id: uuid.UUID, uow: UowDep, user: Reader):
     petition = await _existing(uow, petition_id)
@@ -91,9 +100,11 @@ async def get_petition(petition_id: uuid.UUID, uow: UowDep, user: Reader):
 
 
 @router.get("/petitions/{petition_id}/similar", response_model=SimilarList)
-async def similar_petitions(petition_id: uuid.UUID, uow: UowDep, _user: Reader):
+async def similar_petitions(petition_id: uuid.UUID, uow: UowDep, request: Request, _user: Reader):
     petition = await _existing(uow, petition_id)
-    return SimilarList(petition_id=petition.id, items=await petition_service.similar_petitions(uow.session, petition))
+    state = request.app.state
+    items = await repeats_service.similar_to_petition(uow.session, petition, state.catalog, state.word_rarity)
+    return SimilarList(petition_id=petition.id, items=items)
 
 
 @router.post("/petitions/{petition_id}/link", response_model=PetitionOut)
@@ -102,3 +113,18 @@ async def link_petition(petition_id: uuid.UUID, payload: LinkRequest, uow: UowDe
     await petition_service.link_petition(uow, petition, payload.earlier_id, user)
     await uow.commit()
     return _out(petition, None, user)
+
+
+@router.delete("/petitions/{petition_id}/link", response_model=PetitionOut)
+async def unlink_petition(petition_id: uuid.UUID, uow: UowDep, user: Writer):
+    """Undo a repeat link (the link stays in the petition's history, marked undone)."""
+    petition = await _existing(uow, petition_id)
+    await repeats_service.unlink_petition(uow, petition, user)
+    await uow.commit()
+    return _out(petition, None, user)
+
+
+@router.get("/petitions/{petition_id}/links", response_model=list[LinkOut])
+async def petition_links(petition_id: uuid.UUID, uow: UowDep, _user: Reader):
+    await _existing(uow, petition_id)
+    return await petition_service.links_of(uow.session, petition_id)

@@ -1,4 +1,4 @@
-"""Petition use cases: record, list, search, find repeats, link repeats."""
+"""Petition use cases: record, list, link repeats (search: search_service; repeats: repeats_service)."""
 
 import uuid
 
@@ -7,11 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.intake.meetings import service as meeting_service
 from services.intake.meetings.models import Meeting
 from services.intake.petitions import repository as petition_repository
-from services.intake.petitions import similarity
 from services.intake.petitions.codes import code_year, format_code
 from services.intake.petitions.models import Petition, Petitioner, PetitionLink
 from services.intake.petitions.repository import PetitionFilters
-from services.intake.petitions.schemas import PetitionCreate, SimilarPetition
+from services.intake.petitions.schemas import PetitionCreate
 from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.errors import conflict, invalid
@@ -20,11 +19,6 @@ from shared.pagination import decode_cursor, encode_cursor
 from shared.persistence import utcnow
 from shared.text import fold
 from shared.unit_of_work import UnitOfWork
-
-SIMILAR_CANDIDATES = 5000
-SIMILAR_THRESHOLD = 0.3
-SIMILAR_LIMIT = 10
-
 
 async def resolve_meeting(db: AsyncSession, payload: PetitionCreate, catalog: Catalog) -> tuple[Meeting, str]:
     """The petition's meeting and unit, or a 422 naming the field at fault."""
@@ -79,19 +73,6 @@ async def list_petitions(db: AsyncSession, filters: PetitionFilters, limit: int,
     return rows[:limit], next_cursor
 
 
-async def similar_petitions(db: AsyncSession, petition: Petition) -> list[SimilarPetition]:
-    target = similarity.signature(petition.content)
-    candidates = await petition_repository.earlier_than(db, petition, SIMILAR_CANDIDATES)
-    scored = [(similarity.score(target, similarity.signature(c.content)), c) for c in candidates]
-    scored = sorted((pair for pair in scored if pair[0] >= SIMILAR_THRESHOLD), key=lambda pair: -pair[0])
-    return [
-        SimilarPetition(id=c.id, code=c.code, content=c.content, unit_code=c.unit_code, created_at=c.created_at,
-                        score=round(s, 3), latest_status=c.latest_status, agency_code=c.agency_code,
-                        matter_id=c.matter_id)
-        for s, c in scored[:SIMILAR_LIMIT]
-    ]
-
-
 async def link_petition(uow: UnitOfWork, petition: Petition, earlier_id: uuid.UUID, user: Principal) -> Petition:
     earlier = await petition_repository.get(uow.session, earlier_id)
     if earlier is None:
@@ -110,3 +91,7 @@ async def link_petition(uow: UnitOfWork, petition: Petition, earlier_id: uuid.UU
         repeat.matter_id = matter_id
         uow.emit(repeat.id, PetitionLinked(earlier_id=repeat.repeat_of, matter_id=matter_id, by=user.sub))
     return petition
+
+
+async def links_of(db: AsyncSession, petition_id: uuid.UUID) -> list[PetitionLink]:
+    return await petition_repository.links_of(db, petition_id)

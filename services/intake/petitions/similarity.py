@@ -1,21 +1,28 @@
-"""Likely repeats of a petition: overlap of meaningful folded words and word pairs (pure functions)."""
+"""Likely repeats of a petition: overlap of meaningful folded words, word pairs and codes (pure functions)."""
 
 import math
 
-from shared.text import words
+from shared.text import code_tokens, fold, words
 
 # Words every petition shares ("cử tri đề nghị ..."): they say nothing about the matter.
 _STOPWORDS = frozenset("""
 cu tri de nghi kien xem xet quan tam cac cho cua va la co duoc da dang se vi nen thi ma nhung mot
 hien nay tai o trong tren voi den tu nay do khi sau truoc rat nhieu them lai cung som giai quyet
 ve viec theo nhu ban nhan dan cap uy tinh huyen xa thon ban to dan pho nguoi ho gia dinh
+tiep tuc phan anh
 """.split())
 
 
+def meaningful(text: str) -> list[str]:
+    """The words that say what the matter is, in order."""
+    return [token for token in words(text) if token not in _STOPWORDS and len(token) > 1]
+
+
 def signature(text: str) -> frozenset[str]:
-    tokens = [token for token in words(text) if token not in _STOPWORDS and len(token) > 1]
+    tokens = meaningful(text)
     pairs = {f"{a} {b}" for a, b in zip(tokens, tokens[1:])}
-    return frozenset(tokens) | pairs
+    # "ĐT.186" and "ĐT186" are the same road.
+    return frozenset(tokens) | pairs | frozenset(code_tokens(fold(text)))
 
 
 def score(first: frozenset[str], second: frozenset[str]) -> float:
