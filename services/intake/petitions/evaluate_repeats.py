@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[3]
 HISTORY = sorted((ROOT / "services" / "routing" / "classification" / "data" / "labelled").glob("*.jsonl"))
 QUESTIONS = Path(__file__).parent / "data" / "repeats.jsonl"
 MIGRATIONS = ROOT / "services" / "intake" / "migrations"
-THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+THRESHOLDS = (0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7)
 
 
 @dataclass

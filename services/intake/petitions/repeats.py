@@ -18,9 +18,11 @@ from services.intake.petitions.models import Petition
 from services.intake.petitions.search import Term
 from shared.catalog import Catalog
 
-THRESHOLD = 0.3   # chosen with `python -m services.intake.petitions.evaluate_repeats`
+THRESHOLD = 0.45  # chosen with `python -m services.intake.petitions.evaluate_repeats` (README: Repeats)
 LIMIT = 10
 SAME_UNIT_BONUS, SAME_DISTRICT_BONUS, SAME_TOPIC_BONUS = 0.1, 0.05, 0.05
+OTHER_DISTRICT_PENALTY = 0.1   # two communes of different districts: rarely the same matter
+NAME_FLOOR = 0.5               # names on both sides, none shared: the words count half
 RARE_WORDS = 8          # the draft's words the index is asked for
 NEARBY_CANDIDATES, PROVINCE_CANDIDATES = 100, 200
 SAMPLE_SIZE, SAMPLE_SECONDS = 5000, 600
@@ -70,11 +72,29 @@ def place_of(catalog: Catalog, draft_unit: str, other_unit: str) -> str | None:
     return "district" if district is not None and district == catalog.district_of(other_unit) else None
 
 
-def likeness(draft_signature: frozenset[str], draft: Draft, other: Petition, place: str | None) -> float:
-    bonus = {"unit": SAME_UNIT_BONUS, "district": SAME_DISTRICT_BONUS}.get(place or "", 0.0)
+def place_weight(catalog: Catalog, draft_unit: str, other_unit: str, place: str | None) -> float:
+    if place == "unit":
+        return SAME_UNIT_BONUS
+    if place == "district":
+        return SAME_DISTRICT_BONUS
+    both_local = all(catalog.district_of(unit) is not None for unit in (draft_unit, other_unit))
+    return -OTHER_DISTRICT_PENALTY if both_local else 0.0
+
+
+def likeness(target: "Target", draft: Draft, other: Petition, weight: float) -> float:
+    words = similarity.score(target.signature, similarity.signature(other.content))
+    shared_names = similarity.name_overlap(target.names, similarity.names(other.content))
+    if shared_names is not None:
+        words *= NAME_FLOOR + (1 - NAME_FLOOR) * shared_names
     if draft.topic and draft.topic == other.topic:
-        bonus += SAME_TOPIC_BONUS
-    return min(1.0, similarity.score(draft_signature, similarity.signature(other.content)) + bonus)
+        weight += SAME_TOPIC_BONUS
+    return max(0.0, min(1.0, words + weight))
+
+
+@dataclass(frozen=True)
+class Target:
+    signature: frozenset[str]
+    names: frozenset[str]
 
 
 def district_units(catalog: Catalog, unit_code: str) -> list[str] | None:
@@ -97,10 +117,11 @@ async def find_repeats(db: AsyncSession, draft: Draft, catalog: Catalog, rarity:
         for petition in await search_repository.candidates(db, terms, unit_codes=units, before=draft.before,
                                                            exclude=draft.exclude, limit=size):
             found.setdefault(petition.id, petition)
-    target = similarity.signature(draft.content)
+    target = Target(similarity.signature(draft.content), similarity.names(draft.content))
     scored = []
     for petition in found.values():
         place = place_of(catalog, draft.unit_code, petition.unit_code)
-        scored.append(Repeat(petition, likeness(target, draft, petition, place), place))
+        weight = place_weight(catalog, draft.unit_code, petition.unit_code, place)
+        scored.append(Repeat(petition, likeness(target, draft, petition, weight), place))
     scored = [repeat for repeat in scored if repeat.score >= threshold]
     return sorted(scored, key=lambda repeat: (-repeat.score, repeat.petition.created_at))[:limit]

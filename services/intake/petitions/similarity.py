@@ -1,8 +1,12 @@
 """Likely repeats of a petition: overlap of meaningful folded words, word pairs and codes (pure functions)."""
 
 import math
+import re
 
-from shared.text import code_tokens, fold, words
+from shared.text import code_tokens, fold, nfc, words
+
+# Words, and punctuation marks as tokens of their own so that "Tân Lập - Mỏ Ché" is two names.
+_WORD_OR_MARK = re.compile(r"[^\W_]+|[^\w\s]")
 
 # Words every petition shares ("cử tri đề nghị ..."): they say nothing about the matter.
 _STOPWORDS = frozenset("""
@@ -30,3 +34,26 @@ def score(first: frozenset[str], second: frozenset[str]) -> float:
     if not first or not second:
         return 0.0
     return len(first & second) / math.sqrt(len(first) * len(second))
+
+
+def names(text: str) -> frozenset[str]:
+    """Proper names (two or more capitalised words in a row: "Tân Lập", "Mỏ Ché") and road codes.
+
+    Two matters asking the same thing of different villages or roads are different matters.
+    """
+    found, run = set(), []
+    for word in _WORD_OR_MARK.findall(nfc(text)) + [""]:
+        if word[:1].isupper() and not word.isupper():
+            run.append(fold(word))
+            continue
+        if len(run) >= 2:
+            found.add(" ".join(run))
+        run = []
+    return frozenset(found) | frozenset(code_tokens(fold(text)))
+
+
+def name_overlap(first: frozenset[str], second: frozenset[str]) -> float | None:
+    """Share of the shorter list of names found in the other; None when either names nothing."""
+    if not first or not second:
+        return None
+    return len(first & second) / min(len(first), len(second))
