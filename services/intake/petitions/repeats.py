@@ -1,6 +1,6 @@
 """Likely repeats among all earlier petitions: found through the search index, scored by words, place, subject.
 
-The index narrows the whole history to a few hundred petitions sharing the draft's rarest words (in
+The index narrows the whole history to the petitions sharing two or more of the draft's rarest words (in
 the same district, and anywhere in the province); those are scored by the overlap of meaningful words
 and word pairs (similarity.score), plus a bonus for the same commune or district and the same topic.
 """
@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.petitions import search_repository, similarity
 from services.intake.petitions.models import Petition
-from services.intake.petitions.search import Term
 from shared.catalog import Catalog
 
 THRESHOLD = 0.45  # chosen with `python -m services.intake.petitions.evaluate_repeats` (README: Repeats)
@@ -24,7 +23,7 @@ SAME_UNIT_BONUS, SAME_DISTRICT_BONUS, SAME_TOPIC_BONUS = 0.1, 0.05, 0.05
 OTHER_DISTRICT_PENALTY = 0.1   # two communes of different districts: rarely the same matter
 NAME_FLOOR = 0.5               # names on both sides, none shared: the words count half
 RARE_WORDS = 8          # the draft's words the index is asked for
-NEARBY_CANDIDATES, PROVINCE_CANDIDATES = 100, 200
+NEARBY_CANDIDATES, PROVINCE_CANDIDATES = 50, 100
 SAMPLE_SIZE, SAMPLE_SECONDS = 5000, 600
 
 
@@ -110,11 +109,11 @@ async def find_repeats(db: AsyncSession, draft: Draft, catalog: Catalog, rarity:
     words = similarity.meaningful(draft.content)
     if not words:
         return []
-    terms = [Term(word, (word,)) for word in rarest(words, await rarity.counts(db))]
+    rare = rarest(words, await rarity.counts(db))
     found: dict[uuid.UUID, Petition] = {}
     nearby = district_units(catalog, draft.unit_code)
     for units, size in ((nearby, NEARBY_CANDIDATES), (None, PROVINCE_CANDIDATES)):
-        for petition in await search_repository.candidates(db, terms, unit_codes=units, before=draft.before,
+        for petition in await search_repository.candidates(db, rare, unit_codes=units, before=draft.before,
                                                            exclude=draft.exclude, limit=size):
             found.setdefault(petition.id, petition)
     target = Target(similarity.signature(draft.content), similarity.names(draft.content))

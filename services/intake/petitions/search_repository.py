@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from itertools import combinations
 
 from sqlalchemy import Select, Uuid, case, cast, column, func, literal, literal_column, select, table
 from sqlalchemy.dialects.postgresql import TSQUERY
@@ -10,28 +11,39 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.intake.petitions.models import Petition
 from services.intake.petitions.search import Term
 
+RANKED = 1000
 petition_search = table("petition_search", column("petition_id", Uuid))
 # Spelt exactly as in the migration's index, so PostgreSQL's planner uses it.
 _VECTOR = literal_column("array_to_tsvector(string_to_array(petitions.search_terms, ' '))")
 
 
-def fts5_query(terms: list[Term], joiner: str = " AND ") -> str:
-    return joiner.join("(" + " OR ".join(f'"{token}"' for token in term.tokens) + ")" for term in terms)
+def fts5_query(terms: list[Term]) -> str:
+    return " AND ".join("(" + " OR ".join(f'"{token}"' for token in term.tokens) + ")" for term in terms)
 
 
-def tsquery(terms: list[Term], joiner: str = " & ") -> str:
-    return joiner.join("(" + " | ".join(f"'{token}'" for token in term.tokens) + ")" for term in terms)
+def tsquery(terms: list[Term]) -> str:
+    return " & ".join("(" + " | ".join(f"'{token}'" for token in term.tokens) + ")" for term in terms)
 
 
-def matching(query: Select, dialect: str, terms: list[Term], any_term: bool = False) -> tuple[Select, object]:
-    """The query narrowed to petitions holding every term (or any, for repeats),
-    and an expression of relevance where higher is better."""
+def matching(query: Select, dialect: str, terms: list[Term]) -> tuple[Select, object]:
+    """The query narrowed to petitions holding every term, and its relevance (higher is better)."""
+    return _matching(query, dialect, fts5_query(terms), tsquery(terms))
+
+
+def _matching(query: Select, dialect: str, fts5: str, ts_text: str) -> tuple[Select, object]:
     if dialect == "sqlite":
-        match = literal_column("petition_search").op("MATCH")(fts5_query(terms, " OR " if any_term else " AND "))
+        match = literal_column("petition_search").op("MATCH")(fts5)
         query = query.join(petition_search, petition_search.c.petition_id == Petition.id).where(match)
         return query, -func.bm25(literal_column("petition_search"))
-    ts = cast(literal(tsquery(terms, " | " if any_term else " & ")), TSQUERY)
+    ts = cast(literal(ts_text), TSQUERY)
     return query.where(_VECTOR.op("@@")(ts)), func.ts_rank(_VECTOR, ts)
+
+
+def _two_of(words: list[str]) -> tuple[str, str]:
+    """Queries for petitions sharing at least two of the words (one common word says little)."""
+    pairs = list(combinations(words, 2)) or [(word, word) for word in words]
+    return (" OR ".join(f'("{a}" AND "{b}")' for a, b in pairs),
+            " | ".join(f"('{a}' & '{b}')" for a, b in pairs))
 
 
 def exact_hits(terms: list[Term]):
@@ -43,16 +55,29 @@ def exact_hits(terms: list[Term]):
 
 async def ranked_page(session: AsyncSession, filtered: Select, terms: list[Term], limit: int,
                       offset: int) -> list[Petition]:
-    """Petitions holding every term: exact-diacritic matches first, then by relevance, newest first."""
-    query, relevance = matching(filtered, session.bind.dialect.name, terms)
-    query = query.order_by(exact_hits(terms).desc(), relevance.desc(), Petition.created_at.desc(),
-                           Petition.id.desc()).offset(offset).limit(limit)
-    return list(await session.scalars(query))
+    """Petitions holding every term: exact-diacritic matches first, then by relevance, newest first.
+
+    Ranking reads every row it ranks, so a query matching more than RANKED petitions ranks the RANKED
+    newest of them (the index hands them out newest first without reading the others).
+    """
+    dialect = session.bind.dialect.name
+    query, relevance = matching(filtered.with_only_columns(Petition.id), dialect, terms)
+    if dialect == "sqlite":  # bm25() lives where MATCH is; the FTS rowid follows insertion order
+        newest = literal_column("petition_search.rowid").desc()
+        inner = query.add_columns(relevance.label("relevance")).order_by(newest).limit(RANKED).subquery()
+        rank = inner.c.relevance
+    else:
+        inner = query.order_by(Petition.created_at.desc()).limit(RANKED).subquery()
+        rank = relevance
+    ranked = (select(Petition).join(inner, inner.c.id == Petition.id)
+              .order_by(exact_hits(terms).desc(), rank.desc(), Petition.created_at.desc(), Petition.id.desc())
+              .offset(offset).limit(limit))
+    return list(await session.scalars(ranked))
 
 
-async def candidates(session: AsyncSession, terms: list[Term], *, unit_codes: list[str] | None,
+async def candidates(session: AsyncSession, words: list[str], *, unit_codes: list[str] | None,
                      before: datetime | None, exclude: uuid.UUID | None, limit: int) -> list[Petition]:
-    """Petitions holding any of the terms, most relevant first (where repeats are looked for)."""
+    """Petitions holding two or more of the (folded) words, most relevant first: where repeats are looked for."""
     query = select(Petition)
     if unit_codes is not None:
         query = query.where(Petition.unit_code.in_(unit_codes))
@@ -60,7 +85,7 @@ async def candidates(session: AsyncSession, terms: list[Term], *, unit_codes: li
         query = query.where(Petition.created_at <= before)
     if exclude is not None:
         query = query.where(Petition.id != exclude)
-    query, relevance = matching(query, session.bind.dialect.name, terms, any_term=True)
+    query, relevance = _matching(query, session.bind.dialect.name, *_two_of(words))
     query = query.order_by(relevance.desc(), Petition.created_at.desc()).limit(limit)
     return list(await session.scalars(query))
 
