@@ -117,8 +117,7 @@ async def fill_postgres(engine, corpus: Corpus, count: int) -> None:
         raw.close()
     started = time.perf_counter()
     async with engine.begin() as connection:
-        await connection.execute(text("CREATE INDEX ix_petitions_search ON petitions "
-                                      "USING gin (array_to_tsvector(string_to_array(search_terms, ' ')))"))
+        await connection.execute(text("CREATE INDEX ix_petitions_search ON petitions USING gin (search_vector)"))
     print(f"  GIN index built in {time.perf_counter() - started:.0f} s", flush=True)
     async with engine.connect() as connection:
         await connection.execution_options(isolation_level="AUTOCOMMIT")
@@ -185,30 +184,19 @@ async def measure(engine, corpus: Corpus, label: str, count: int) -> None:
           f"(target < 100; {LOOKUPS} drafts, {statistics.mean(suggested):.1f} suggestions)", flush=True)
 
 
-async def bench_sqlite(count: int) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{folder}/bench.db"
-        await asyncio.to_thread(upgrade, MIGRATIONS, url)
-        engine = make_engine(url)
-        started = time.perf_counter()
-        await fill_sqlite(engine, Corpus(), count)
-        print(f"  SQLite: {count:,} petitions generated and indexed in {time.perf_counter() - started:.0f} s", flush=True)
-        await measure(engine, Corpus(seed=14), "SQLite", count)
-        await engine.dispose()
-
-
-async def bench_postgres(url: str, count: int) -> None:
+async def bench(label: str, url: str, count: int, fill) -> None:
     await asyncio.to_thread(upgrade, MIGRATIONS, url)
     engine = make_engine(url)
     started = time.perf_counter()
-    await fill_postgres(engine, Corpus(), count)
-    print(f"  PostgreSQL: {count:,} petitions generated and indexed in {time.perf_counter() - started:.0f} s", flush=True)
-    await measure(engine, Corpus(seed=14), "PostgreSQL", count)
+    await fill(engine, Corpus(), count)
+    print(f"  {label}: {count:,} petitions generated and indexed in {time.perf_counter() - started:.0f} s", flush=True)
+    await measure(engine, Corpus(seed=14), label, count)
     await engine.dispose()
 
 
 def main() -> None:
-    asyncio.run(bench_sqlite(SQLITE_SIZE))
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(bench("SQLite", f"sqlite+aiosqlite:///{folder}/bench.db", SQLITE_SIZE, fill_sqlite))
     bin_dir = postgres_bin_dir()
     if bin_dir is None:
         print("PostgreSQL binaries (initdb, pg_ctl) not found: PostgreSQL figures skipped")
@@ -216,7 +204,7 @@ def main() -> None:
     cluster = PostgresCluster(bin_dir)
     cluster.start()
     try:
-        asyncio.run(bench_postgres(cluster.create_database("bench"), PG_SIZE))
+        asyncio.run(bench("PostgreSQL", cluster.create_database("bench"), PG_SIZE, fill_postgres))
     finally:
         cluster.stop()
 

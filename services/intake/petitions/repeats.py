@@ -22,7 +22,7 @@ LIMIT = 10
 SAME_UNIT_BONUS, SAME_DISTRICT_BONUS, SAME_TOPIC_BONUS = 0.1, 0.05, 0.05
 OTHER_DISTRICT_PENALTY = 0.1   # two communes of different districts: rarely the same matter
 NAME_FLOOR = 0.5               # names on both sides, none shared: the words count half
-RARE_WORDS = 8          # the draft's words the index is asked for
+RARE_WORDS = 6          # the draft's words the index is asked for (any two of them)
 NEARBY_CANDIDATES, PROVINCE_CANDIDATES = 50, 100
 SAMPLE_SIZE, SAMPLE_SECONDS = 5000, 600
 

@@ -13,8 +13,8 @@ from services.intake.petitions.search import Term
 
 RANKED = 1000
 petition_search = table("petition_search", column("petition_id", Uuid))
-# Spelt exactly as in the migration's index, so PostgreSQL's planner uses it.
-_VECTOR = literal_column("array_to_tsvector(string_to_array(petitions.search_terms, ' '))")
+# PostgreSQL only: a generated tsvector column (migration 0003), GIN-indexed; the model does not map it.
+_VECTOR = literal_column("petitions.search_vector")
 
 
 def fts5_query(terms: list[Term]) -> str:
@@ -23,11 +23,6 @@ def fts5_query(terms: list[Term]) -> str:
 
 def tsquery(terms: list[Term]) -> str:
     return " & ".join("(" + " | ".join(f"'{token}'" for token in term.tokens) + ")" for term in terms)
-
-
-def matching(query: Select, dialect: str, terms: list[Term]) -> tuple[Select, object]:
-    """The query narrowed to petitions holding every term, and its relevance (higher is better)."""
-    return _matching(query, dialect, fts5_query(terms), tsquery(terms))
 
 
 def _matching(query: Select, dialect: str, fts5: str, ts_text: str) -> tuple[Select, object]:
@@ -60,8 +55,14 @@ async def ranked_page(session: AsyncSession, filtered: Select, terms: list[Term]
     Ranking reads every row it ranks, so a query matching more than RANKED petitions ranks the RANKED
     newest of them (the index hands them out newest first without reading the others).
     """
+    return await _ranked(session, filtered.with_only_columns(Petition.id), (fts5_query(terms), tsquery(terms)),
+                         terms, offset, limit)
+
+
+async def _ranked(session: AsyncSession, ids: Select, queries: tuple[str, str], terms: list[Term], offset: int,
+                  limit: int) -> list[Petition]:
     dialect = session.bind.dialect.name
-    query, relevance = matching(filtered.with_only_columns(Petition.id), dialect, terms)
+    query, relevance = _matching(ids, dialect, *queries)
     if dialect == "sqlite":  # bm25() lives where MATCH is; the FTS rowid follows insertion order
         newest = literal_column("petition_search.rowid").desc()
         inner = query.add_columns(relevance.label("relevance")).order_by(newest).limit(RANKED).subquery()
@@ -77,17 +78,18 @@ async def ranked_page(session: AsyncSession, filtered: Select, terms: list[Term]
 
 async def candidates(session: AsyncSession, words: list[str], *, unit_codes: list[str] | None,
                      before: datetime | None, exclude: uuid.UUID | None, limit: int) -> list[Petition]:
-    """Petitions holding two or more of the (folded) words, most relevant first: where repeats are looked for."""
-    query = select(Petition)
+    """Petitions holding two or more of the (folded) words, most relevant first: where repeats are looked for.
+
+    Among the whole history; when more than RANKED petitions share two of the words, the RANKED newest.
+    """
+    query = select(Petition.id)
     if unit_codes is not None:
         query = query.where(Petition.unit_code.in_(unit_codes))
     if before is not None:
         query = query.where(Petition.created_at <= before)
     if exclude is not None:
         query = query.where(Petition.id != exclude)
-    query, relevance = _matching(query, session.bind.dialect.name, *_two_of(words))
-    query = query.order_by(relevance.desc(), Petition.created_at.desc()).limit(limit)
-    return list(await session.scalars(query))
+    return await _ranked(session, query, _two_of(words), [], 0, limit)
 
 
 async def latest_terms(session: AsyncSession, limit: int) -> list[str]:
