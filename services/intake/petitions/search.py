@@ -1,6 +1,7 @@
 """What a search query asks for and what it matched (pure functions; the SQL is in search_repository)."""
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from services.intake.petitions.codes import format_code
@@ -62,12 +63,18 @@ def _word_terms(word: str) -> list[Term]:
     return [Term(part, (part,)) for part in _FOLDED_WORD.findall(folded)]
 
 
+@lru_cache(maxsize=50_000)
+def _word_tokens(word: str) -> frozenset[str]:
+    # A council's vocabulary is small: each word is tokenised once, not once per result.
+    return frozenset(search_terms(word).split())
+
+
 def matched_words(content: str, terms: list[Term]) -> list[str]:
     """The words and codes of the content (as written) that a term matched, for the pages to highlight."""
     wanted = {token for term in terms for token in term.tokens}
     text = nfc(content)
     found = [m.group(0) for m in _WRITTEN_CODE.finditer(text) if fold(m[1]) + m[2] in wanted]
     for word in _QUERY_WORD.findall(text):
-        if wanted & set(search_terms(word).split()):
+        if wanted & _word_tokens(word):
             found.append(word)
     return list(dict.fromkeys(found))

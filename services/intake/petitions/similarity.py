@@ -2,6 +2,7 @@
 
 import math
 import re
+from functools import lru_cache
 
 from shared.text import code_tokens, fold, nfc, words
 
@@ -22,6 +23,7 @@ def meaningful(text: str) -> list[str]:
     return [token for token in words(text) if token not in _STOPWORDS and len(token) > 1]
 
 
+@lru_cache(maxsize=5000)  # the same earlier petitions come back as candidates lookup after lookup
 def signature(text: str) -> frozenset[str]:
     tokens = meaningful(text)
     pairs = {f"{a} {b}" for a, b in zip(tokens, tokens[1:])}
@@ -36,6 +38,7 @@ def score(first: frozenset[str], second: frozenset[str]) -> float:
     return len(first & second) / math.sqrt(len(first) * len(second))
 
 
+@lru_cache(maxsize=5000)
 def names(text: str) -> frozenset[str]:
     """Proper names (two or more capitalised words in a row: "Tân Lập", "Mỏ Ché") and road codes.
 
