@@ -2,12 +2,12 @@
 
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tracking import projections
-from shared.events import Envelope, PetitionLinked, PetitionReceived, PetitionRouted
+from shared.events import Envelope, PetitionLinked, PetitionReceived, PetitionRouted, PetitionUnlinked
 from shared.messaging import ConsumerSpec
 from shared.unit_of_work import UnitOfWork
 
 DURABLE = "monitoring-tracking"
-SUBJECTS = ["petitions.received", "petitions.routed", "petitions.linked"]
+SUBJECTS = ["petitions.received", "petitions.routed", "petitions.linked", "petitions.unlinked"]
 
 
 def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
@@ -23,5 +23,8 @@ def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
         elif isinstance(data, PetitionLinked):
             await projections.apply_linked(uow.session, envelope.petition_id, data, envelope.occurred_at,
                                            settings.tz, event_id)
+        elif isinstance(data, PetitionUnlinked):
+            await projections.apply_unlinked(uow.session, envelope.petition_id, data, envelope.occurred_at,
+                                             settings.tz, event_id)
 
     return [ConsumerSpec(durable=DURABLE, subjects=SUBJECTS, handler=handle)]
