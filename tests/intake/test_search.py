@@ -87,3 +87,22 @@ async def test_odd_queries_are_answered_not_failed(intake, secretariat, petition
     for typed in ('"', "' OR 1=1 --", "AND OR NOT", "*", "đ", "(x)", "NEAR(a b)"):
         response = await intake.get("/petitions", params={"q": typed}, headers=secretariat)
         assert response.status_code == 200, (typed, response.text)
+
+
+async def test_a_broad_query_ranks_the_newest_matches(intake, secretariat):
+    from tests.intake.test_repeats import _old_petitions
+
+    meeting = await make_meeting(intake, secretariat)
+    await _old_petitions(intake, meeting, [f"Cử tri đề nghị hỗ trợ giống lúa cho thôn {n}." for n in range(1500)])
+    newest = await _post(intake, secretariat, meeting, "Cử tri đề nghị hỗ trợ giống ngô mới cho các hộ nghèo.")
+    seen, cursor = [], None
+    while True:  # every page of the ranked set: the 1,000 newest of the 1,501 matches
+        params = {"q": "giong", "limit": 200} | ({"cursor": cursor} if cursor else {})
+        body = (await intake.get("/petitions", params=params, headers=secretariat)).json()
+        seen += [item["code"] for item in body["items"]]
+        if not (cursor := body["next_cursor"]):
+            break
+    assert len(seen) == len(set(seen)) == 1000
+    assert newest["code"] in seen and "KN-2020-000001" not in seen and "KN-2020-001500" in seen
+    narrow = await _search(intake, secretariat, "giong ngo")  # the same request after a broad one still uses the index
+    assert [item["id"] for item in narrow] == [newest["id"]]
