@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from itertools import combinations
 
-from sqlalchemy import Select, Uuid, case, cast, column, func, literal, literal_column, select, table, text
+from sqlalchemy import Select, Uuid, case, cast, column, func, literal, literal_column, select, table
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,27 +73,7 @@ async def _ranked(session: AsyncSession, ids: Select, queries: tuple[str, str], 
     ranked = (select(Petition).join(inner, inner.c.id == Petition.id)
               .order_by(exact_hits(terms).desc(), rank.desc(), Petition.created_at.desc(), Petition.id.desc())
               .offset(offset).limit(limit))
-    broad = dialect != "sqlite" and await _broad(session, query)
-    if broad:
-        await _bitmap_scans(session, False)
-    try:
-        return list(await session.scalars(ranked))
-    finally:
-        if broad:
-            await _bitmap_scans(session, True)
-
-
-async def _broad(session: AsyncSession, query: Select) -> bool:
-    """More than RANKED matches? (reads at most RANKED + 1 of them)"""
-    probe = select(func.count()).select_from(query.limit(RANKED + 1).subquery())
-    return (await session.scalar(probe)) > RANKED
-
-
-async def _bitmap_scans(session: AsyncSession, allowed: bool) -> None:
-    # For a broad query, words that go together ("đề nghị") fool the planner's independence guess: it
-    # would read every match through the GIN bitmap to sort them, where walking the created_at index
-    # backwards finds the newest matches at once. Only for that query: GIN is reached by bitmap scans only.
-    await session.execute(text(f"SET LOCAL enable_bitmapscan = {'on' if allowed else 'off'}"))
+    return list(await session.scalars(ranked))
 
 
 async def candidates(session: AsyncSession, words: list[str], *, unit_codes: list[str] | None,
