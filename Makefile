@@ -52,15 +52,18 @@ chaos: install
 	@bash scripts/ensure-postgres.sh
 	@CHAOS_PETITIONS=$(or $(PETITIONS),1000) $(PY) -m pytest -q -p no:cacheprovider tests/chaos
 
-## make eval: routing quality on every labelled set, by 5-fold cross-validation (DATA=file.jsonl: an unseen set too)
+## make eval: routing quality on every labelled set, by 5-fold cross-validation (DATA=file.jsonl: an unseen set too);
+## then repeat detection on the labelled repeat questions (precision, recall, ranks)
 eval: install
 	@$(PY) -m services.routing.classification.evaluate $(if $(DATA),--data $(DATA))
+	@echo
+	@$(PY) -m services.intake.petitions.evaluate_repeats
 
 ## make retrain: a new routing model version from the labelled sets + people's decisions (kept if not worse)
 retrain: install
 	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.retrain
 
-## make bench: speed figures (routing classification, monthly report over 1M petitions on PostgreSQL)
+## make bench: speed figures (routing classification, monthly report over 1M petitions on PostgreSQL, search and repeats)
 bench: install
 	@bash scripts/ensure-postgres.sh
 	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PY) $$bench || exit 1; done

@@ -87,9 +87,18 @@ class PetitionLinked(EventData):
     by: str
 
 
+class PetitionUnlinked(EventData):
+    """The secretariat undid a repeat link: the petition is its own matter again (the link stays in history)."""
+
+    type: Literal["unlinked"] = Field("unlinked", exclude=True)
+    earlier_id: uuid.UUID  # the petition it had been linked to
+    by: str
+
+
 DATA_TYPES: dict[str, type[EventData]] = {
     cls.model_fields["type"].default: cls
-    for cls in (PetitionReceived, PetitionRouted, PetitionReturned, StatusChanged, ResolutionDisputed, PetitionLinked)
+    for cls in (PetitionReceived, PetitionRouted, PetitionReturned, StatusChanged, ResolutionDisputed, PetitionLinked,
+                PetitionUnlinked)
 }
 
 

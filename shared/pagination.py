@@ -41,3 +41,24 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         return utc_instant(datetime.fromisoformat(at)), uuid.UUID(item_id)
     except (ValueError, UnicodeDecodeError) as exc:
         raise invalid("cursor", "Con trỏ trang (cursor) không hợp lệ; dùng giá trị next_cursor của trang trước") from exc
+
+
+# Ranked results (a search) have no stable keyset: their cursor is the position of the next page.
+_OFFSET = "offset:"
+
+
+def encode_offset(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"{_OFFSET}{offset}".encode()).decode().rstrip("=")
+
+
+def decode_offset(cursor: str | None) -> int:
+    """0 for no cursor; a 422 on the field `cursor` for one we did not hand out."""
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if raw.startswith(_OFFSET) and raw[len(_OFFSET):].isdigit():
+            return int(raw[len(_OFFSET):])
+    except (ValueError, UnicodeDecodeError):
+        pass
+    raise invalid("cursor", "Con trỏ trang (cursor) không hợp lệ; dùng giá trị next_cursor của trang trước")

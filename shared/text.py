@@ -70,3 +70,50 @@ _WORD = re.compile(r"[0-9a-z]+")
 def words(text: str) -> list[str]:
     """Folded word tokens of a text."""
     return _WORD.findall(fold(text))
+
+
+# Search tokens. A road or code written "ĐT186", "ĐT.186", "ĐT 186" or "dt186" is one token "dt186";
+# its parts are kept too, so "186" alone still finds it. A word with diacritics is also kept as typed
+# (lower case), so a query typed with marks can tell "đường" from "Dương"; a word written without
+# marks gets a "_" twin, so such a query still finds text typed without diacritics (ranked after).
+_CODE = re.compile(r"\b([a-z]{1,4})[\s.\-]?([0-9]+)\b")
+_MIXED = re.compile(r"[a-z]+|[0-9]+")
+_LETTERS = re.compile(r"\w+")
+PLAIN_PREFIX = "_"
+
+
+def has_marks(word: str) -> bool:
+    return fold(word) != nfc(word).lower()
+
+
+def code_tokens(folded: str) -> list[str]:
+    """'dt.186 va ql 2' -> ['dt186', 'ql2']: letters followed by a number, whatever the separator."""
+    return [letters + digits for letters, digits in _CODE.findall(folded)]
+
+
+def folded_tokens(text: str) -> list[str]:
+    """Folded words, the letter and number parts of mixed words, and joined codes."""
+    folded = fold(text)
+    tokens: list[str] = []
+    for word in _WORD.findall(folded):
+        tokens.append(word)
+        parts = _MIXED.findall(word)
+        if len(parts) > 1:
+            tokens.extend(parts)
+    return tokens + code_tokens(folded)
+
+
+def marked_tokens(text: str) -> list[str]:
+    """Each word as written (lower case), or with the '_' prefix when written without marks."""
+    tokens = []
+    for word in _LETTERS.findall(nfc(text).lower()):
+        if has_marks(word):
+            tokens.append(word.replace("_", ""))
+        elif word.isalpha() and word.isascii():
+            tokens.append(PLAIN_PREFIX + word)
+    return tokens
+
+
+def search_terms(text: str) -> str:
+    """What the full-text index of a text holds: distinct tokens separated by spaces."""
+    return " ".join(dict.fromkeys(folded_tokens(text) + marked_tokens(text)))

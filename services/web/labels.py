@@ -53,11 +53,15 @@ TIMELINE = {
     "received": "Tiếp nhận kiến nghị",
     "routed": "Phân loại, giao cơ quan",
     "linked": "Liên kết với kiến nghị trước",
+    "unlinked": "Bỏ liên kết kiến nghị lặp lại",
     "status_changed": "Cập nhật trạng thái",
     "returned": "Cơ quan trả lại",
     "spot_check_finding": "Kết quả giám sát xác suất",
     "resolution_disputed": "Giám sát: chưa giải quyết, mở lại",
 }
+
+# Where an earlier, similar petition was raised, compared with the one being entered.
+PLACE = {"unit": "Cùng đơn vị", "district": "Cùng huyện", "": "Nơi khác"}
 
 TOPIC = {
     "giao_thong": "Giao thông", "thuy_loi": "Thủy lợi", "dat_dai": "Đất đai", "moi_truong": "Môi trường",
@@ -73,4 +77,4 @@ TOPIC = {
 def for_scripts() -> dict:
     return {"status": STATUS, "level": LEVEL, "role": ROLE, "meeting_kind": MEETING_KIND,
             "routing_state": ROUTING_STATE, "verdict": VERDICT, "conclusion": CONCLUSION,
-            "timeline": TIMELINE, "topic": TOPIC}
+            "timeline": TIMELINE, "topic": TOPIC, "place": PLACE}

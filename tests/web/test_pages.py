@@ -65,3 +65,12 @@ async def test_unknown_page_is_a_vietnamese_404_page(web_alone):
     assert bad_id.status_code == 404
     api_caller = await web_alone.get("/khong-co-trang-nay", headers={"accept": "application/json"})
     assert api_caller.headers["content-type"] == "application/problem+json"
+
+
+async def test_entry_page_shows_likely_repeats_while_typing_and_detail_page_can_undo_a_link(web_alone):
+    entry = (await web_alone.get("/kien-nghi/moi")).text
+    assert 'id="draft-similar"' in entry and "intake/petitions:similar" in entry and "Kiến nghị tương tự đã có" in entry
+    detail = (await web_alone.get(f"/kien-nghi/{SOME_ID}")).text
+    assert "Bỏ liên kết" in detail and 'method: "DELETE"' in detail
+    listing = (await web_alone.get("/kien-nghi")).text
+    assert "KN.highlight" in listing and "p.matched" in listing

@@ -5,7 +5,14 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.intake.base import Base
+from services.intake.petitions.search import petition_terms
 from shared.persistence import UtcDateTime, utcnow
+
+
+def _search_terms(context) -> str:
+    # Computed on every insert path (form, import, scripts), so the index never misses a petition.
+    row = context.get_current_parameters()
+    return petition_terms(row["content"], row["code"])
 
 
 class Petition(Base):
@@ -21,6 +28,8 @@ class Petition(Base):
     content: Mapped[str] = mapped_column(Text)
     # Lower-case, no diacritics: what text search and similarity compare.
     content_folded: Mapped[str] = mapped_column(Text)
+    # Search tokens (shared.text.search_terms + the code), indexed by FTS5 / a GIN tsvector index.
+    search_terms: Mapped[str] = mapped_column(Text, default=_search_terms)
     topic: Mapped[str | None] = mapped_column(String(50), nullable=True)
     voters_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
     repeat_of: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("petitions.id"), nullable=True)
@@ -62,6 +71,9 @@ class PetitionLink(Base):
     matter_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     linked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     linked_by: Mapped[str] = mapped_column(String(200))
+    # A link the secretariat undid stays here, marked with who undid it and when.
+    undone_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    undone_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class PetitionCodeCounter(Base):

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +17,6 @@ class PetitionFilters:
     session_id: uuid.UUID | None = None
     meeting_id: uuid.UUID | None = None
     unit_code: str | None = None
-    folded_query: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
 
@@ -54,11 +53,7 @@ async def petitioners_of(session: AsyncSession, petition_ids: list[uuid.UUID]) -
     return found
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _filtered(filters: PetitionFilters) -> Select:
+def filtered(filters: PetitionFilters) -> Select:
     query = select(Petition)
     if filters.session_id:
         query = query.where(Petition.session_id == filters.session_id)
@@ -70,17 +65,13 @@ def _filtered(filters: PetitionFilters) -> Select:
         query = query.where(Petition.created_at >= filters.created_from)
     if filters.created_to:
         query = query.where(Petition.created_at < filters.created_to)
-    if filters.folded_query:
-        pattern = f"%{_escape_like(filters.folded_query)}%"
-        query = query.where(or_(Petition.content_folded.like(pattern, escape="\\"),
-                                func.lower(Petition.code).like(pattern, escape="\\")))
     return query
 
 
 async def page(session: AsyncSession, filters: PetitionFilters, limit: int,
                after: tuple[datetime, uuid.UUID] | None) -> list[Petition]:
     """Newest first, keyset-paginated on (created_at, id)."""
-    query = _filtered(filters)
+    query = filtered(filters)
     if after is not None:
         created_at, petition_id = after
         query = query.where(or_(Petition.created_at < created_at,
@@ -89,18 +80,26 @@ async def page(session: AsyncSession, filters: PetitionFilters, limit: int,
     return list(await session.scalars(query))
 
 
-async def earlier_than(session: AsyncSession, petition: Petition, limit: int) -> list[Petition]:
-    query = (
-        select(Petition)
-        .where(Petition.created_at <= petition.created_at, Petition.id != petition.id)
-        .order_by(Petition.created_at.desc()).limit(limit)
-    )
-    return list(await session.scalars(query))
 
 
 async def add_link(session: AsyncSession, link: PetitionLink) -> None:
     session.add(link)
     await session.flush()
+
+
+async def active_link(session: AsyncSession, petition_id: uuid.UUID) -> PetitionLink | None:
+    query = (select(PetitionLink).where(PetitionLink.petition_id == petition_id, PetitionLink.undone_at.is_(None))
+             .order_by(PetitionLink.linked_at.desc()).limit(1))
+    return (await session.scalars(query)).first()
+
+
+async def links_of(session: AsyncSession, petition_id: uuid.UUID) -> list[PetitionLink]:
+    query = select(PetitionLink).where(PetitionLink.petition_id == petition_id).order_by(PetitionLink.linked_at)
+    return list(await session.scalars(query))
+
+
+async def repeats_of(session: AsyncSession, petition_ids: list[uuid.UUID]) -> list[Petition]:
+    return list(await session.scalars(select(Petition).where(Petition.repeat_of.in_(petition_ids))))
 
 
 async def in_matter(session: AsyncSession, matter_id: uuid.UUID) -> list[Petition]:

@@ -6,12 +6,14 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from services.intake.base import IdempotencyRecord
 from services.intake.petitions import imports
+from services.intake.petitions import repeats_service, search, search_service
 from services.intake.petitions import service as petition_service
 from services.intake.petitions.models import Petition, Petitioner
 from services.intake.petitions.importer import read_rows
 from services.intake.petitions.repository import PetitionFilters
 from services.intake.petitions.schemas import (
-    LinkRequest, PetitionCreate, PetitionerOut, PetitionOut, PetitionPage, SimilarList,
+    DraftIn, DraftSimilarList, LinkOut, LinkRequest, PetitionCreate, PetitionerOut, PetitionOut, PetitionPage,
+    SimilarList,
 )
 from services.intake.roles import PERSONAL_DATA_READERS, READERS, WRITERS
 from shared.auth import Principal, require_roles
@@ -20,7 +22,6 @@ from shared.idempotency import IdempotencyDep, UploadKeyDep, of_upload, remember
 from shared.limits import body_too_large
 from shared.pagination import Instant
 from shared.service_app import UowDep
-from shared.text import fold
 
 router = APIRouter(tags=["kiến nghị"])
 Writer = Annotated[Principal, Depends(require_roles(*WRITERS))]
@@ -74,16 +75,21 @@ async def import_petitions(request: Request, uow: UowDep, user: Writer, idempote
 async def list_petitions(
     uow: UowDep, user: Reader,
     session_id: uuid.UUID | None = None, meeting_id: uuid.UUID | None = None, unit_code: str | None = None,
-    q: str | None = Query(None, max_length=200, description="Tìm không phân biệt dấu và hoa thường"),
+    q: str | None = Query(None, max_length=200, description="Mọi từ phải có (không dấu: bỏ qua dấu; có dấu: đúng dấu)"),
     created_from: Instant | None = None, created_to: Instant | None = None,
     limit: int = Query(50, ge=1, le=200), cursor: str | None = None,
 ):
-    filters = PetitionFilters(session_id, meeting_id, unit_code, fold(q) if q and q.strip() else None,
-                              created_from, created_to)
-    petitions, next_cursor = await petition_service.list_petitions(uow.session, filters, limit, cursor)
-    petitioners = await petition_service.petitioners_of(uow.session, [p.id for p in petitions]) \
+    filters = PetitionFilters(session_id, meeting_id, unit_code, created_from, created_to)
+    terms = search.parse(q or "")
+    if terms:
+        found, next_cursor = await search_service.search_petitions(uow.session, filters, terms, limit, cursor)
+    else:
+        petitions, next_cursor = await petition_service.list_petitions(uow.session, filters, limit, cursor)
+        found = [(petition, None) for petition in petitions]
+    petitioners = await petition_service.petitioners_of(uow.session, [p.id for p, _ in found]) \
         if user.role in PERSONAL_DATA_READERS else {}
-    return PetitionPage(items=[_out(p, petitioners.get(p.id), user) for p in petitions], next_cursor=next_cursor)
+    items = [_out(p, petitioners.get(p.id), user).model_copy(update={"matched": matched}) for p, matched in found]
+    return PetitionPage(items=items, next_cursor=next_cursor)
 
 
 async def _existing(uow, petition_id: uuid.UUID) -> Petition:
@@ -91,6 +97,14 @@ async def _existing(uow, petition_id: uuid.UUID) -> Petition:
     if petition is None:
         raise not_found("Kiến nghị", petition_id)
     return petition
+
+
+@router.post("/petitions:similar", response_model=DraftSimilarList)
+async def similar_to_draft(payload: DraftIn, uow: UowDep, request: Request, _user: Reader):
+    """Likely repeats of a petition being typed, among every petition recorded so far (nothing is written)."""
+    state = request.app.state
+    return DraftSimilarList(items=await repeats_service.similar_to_draft(
+        uow.session, payload, state.catalog, state.word_rarity))
 
 
 @router.get("/petitions/{petition_id}", response_model=PetitionOut)
@@ -101,9 +115,11 @@ async def get_petition(petition_id: uuid.UUID, uow: UowDep, user: Reader):
 
 
 @router.get("/petitions/{petition_id}/similar", response_model=SimilarList)
-async def similar_petitions(petition_id: uuid.UUID, uow: UowDep, _user: Reader):
+async def similar_petitions(petition_id: uuid.UUID, uow: UowDep, request: Request, _user: Reader):
     petition = await _existing(uow, petition_id)
-    return SimilarList(petition_id=petition.id, items=await petition_service.similar_petitions(uow.session, petition))
+    state = request.app.state
+    items = await repeats_service.similar_to_petition(uow.session, petition, state.catalog, state.word_rarity)
+    return SimilarList(petition_id=petition.id, items=items)
 
 
 @router.post("/petitions/{petition_id}/link", response_model=PetitionOut)
@@ -112,3 +128,18 @@ async def link_petition(petition_id: uuid.UUID, payload: LinkRequest, uow: UowDe
     await petition_service.link_petition(uow, petition, payload.earlier_id, user)
     await uow.commit()
     return _out(petition, None, user)
+
+
+@router.delete("/petitions/{petition_id}/link", response_model=PetitionOut)
+async def unlink_petition(petition_id: uuid.UUID, uow: UowDep, user: Writer):
+    """Undo a repeat link (the link stays in the petition's history, marked undone)."""
+    petition = await _existing(uow, petition_id)
+    await repeats_service.unlink_petition(uow, petition, user)
+    await uow.commit()
+    return _out(petition, None, user)
+
+
+@router.get("/petitions/{petition_id}/links", response_model=list[LinkOut])
+async def petition_links(petition_id: uuid.UUID, uow: UowDep, _user: Reader):
+    await _existing(uow, petition_id)
+    return await petition_service.links_of(uow.session, petition_id)

@@ -65,6 +65,8 @@ class PetitionOut(BaseModel):
     created_by: str
     petitioners: list[PetitionerOut] | None = Field(
         default=None, description="Chỉ trả về cho văn phòng (secretariat): dữ liệu cá nhân")
+    matched: list[str] | None = Field(
+        default=None, description="Khi tìm kiếm: các từ trong nội dung khớp với từ đã gõ (để tô sáng)")
 
 
 class PetitionPage(BaseModel):
@@ -78,7 +80,9 @@ class SimilarPetition(BaseModel):
     content: str
     unit_code: str
     created_at: datetime
-    score: float = Field(description="Độ giống nhau 0..1")
+    score: float = Field(description="Độ giống nhau 0..1 (lời lẽ, cộng thêm khi cùng nơi, cùng lĩnh vực)")
+    place: str | None = Field(description="unit: cùng đơn vị; district: cùng huyện; null: nơi khác")
+    topic: str | None
     latest_status: str
     agency_code: str | None
     matter_id: uuid.UUID | None
@@ -87,6 +91,32 @@ class SimilarPetition(BaseModel):
 class SimilarList(BaseModel):
     petition_id: uuid.UUID
     items: list[SimilarPetition]
+
+
+class DraftIn(BaseModel):
+    """A petition being typed: its likely repeats are shown before it is saved."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    content: CleanText = Field(min_length=1, max_length=CONTENT_MAX)
+    unit_code: str | None = Field(default=None, min_length=2, max_length=10)
+    meeting_id: uuid.UUID | None = None
+    topic: str | None = Field(default=None, max_length=50)
+
+
+class DraftSimilarList(BaseModel):
+    items: list[SimilarPetition]
+
+
+class LinkOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    earlier_id: uuid.UUID
+    matter_id: uuid.UUID
+    linked_at: datetime
+    linked_by: str
+    undone_at: datetime | None
+    undone_by: str | None
 
 
 class LinkRequest(BaseModel):

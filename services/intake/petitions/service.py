@@ -1,6 +1,5 @@
-"""Petition use cases: record, list, search, find repeats, link repeats."""
+"""Petition use cases: record, list, link repeats (search: search_service; repeats: repeats_service)."""
 
-import asyncio
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -8,24 +7,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.intake.meetings import service as meeting_service
 from services.intake.meetings.models import Meeting
 from services.intake.petitions import repository as petition_repository
-from services.intake.petitions import similarity
 from services.intake.petitions.codes import code_year, format_code
 from services.intake.petitions.models import Petition, Petitioner, PetitionLink
 from services.intake.petitions.repository import PetitionFilters
-from services.intake.petitions.schemas import PetitionCreate, SimilarPetition
+from services.intake.petitions.schemas import PetitionCreate
 from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.errors import conflict, invalid
-from shared.events import PetitionLinked, PetitionReceived
+from shared.events import PetitionLinked, PetitionReceived, PetitionUnlinked
 from shared.pagination import decode_cursor, encode_cursor
 from shared.persistence import utcnow
 from shared.text import fold
 from shared.unit_of_work import UnitOfWork
-
-SIMILAR_CANDIDATES = 5000
-SIMILAR_THRESHOLD = 0.3
-SIMILAR_LIMIT = 10
-
 
 async def resolve_meeting(db: AsyncSession, payload: PetitionCreate, catalog: Catalog) -> tuple[Meeting, str]:
     """The petition's meeting and unit, or a 422 naming the field at fault."""
@@ -80,19 +73,6 @@ async def list_petitions(db: AsyncSession, filters: PetitionFilters, limit: int,
     return rows[:limit], next_cursor
 
 
-async def similar_petitions(db: AsyncSession, petition: Petition) -> list[SimilarPetition]:
-    candidates = await petition_repository.earlier_than(db, petition, SIMILAR_CANDIDATES)
-    # Scoring 5,000 texts is CPU work: in a worker thread, on plain strings, so the event loop serves others.
-    ranked = await asyncio.to_thread(similarity.rank, petition.content, [c.content for c in candidates],
-                                     SIMILAR_THRESHOLD, SIMILAR_LIMIT)
-    return [
-        SimilarPetition(id=c.id, code=c.code, content=c.content, unit_code=c.unit_code, created_at=c.created_at,
-                        score=round(s, 3), latest_status=c.latest_status, agency_code=c.agency_code,
-                        matter_id=c.matter_id)
-        for s, c in ((score, candidates[index]) for score, index in ranked)
-    ]
-
-
 async def link_petition(uow: UnitOfWork, petition: Petition, earlier_id: uuid.UUID, user: Principal) -> Petition:
     earlier = await petition_repository.get(uow.session, earlier_id)
     if earlier is None:
@@ -105,15 +85,20 @@ async def link_petition(uow: UnitOfWork, petition: Petition, earlier_id: uuid.UU
     petition.repeat_of, petition.matter_id = earlier.id, matter_id
     await petition_repository.add_link(uow.session, PetitionLink(
         petition_id=petition.id, earlier_id=earlier.id, matter_id=matter_id, linked_by=user.sub))
-    _emit_linked(uow, petition, PetitionLinked(earlier_id=earlier.id, matter_id=matter_id, by=user.sub))
+    emit_link_change(uow, petition, PetitionLinked(earlier_id=earlier.id, matter_id=matter_id, by=user.sub))
     # Repeats already linked to this petition now belong to the older matter too.
     for repeat in await petition_repository.in_matter(uow.session, petition.id):
         repeat.matter_id = matter_id
-        _emit_linked(uow, repeat, PetitionLinked(earlier_id=repeat.repeat_of, matter_id=matter_id, by=user.sub))
+        emit_link_change(uow, repeat, PetitionLinked(earlier_id=repeat.repeat_of, matter_id=matter_id, by=user.sub))
     return petition
 
 
-def _emit_linked(uow: UnitOfWork, petition: Petition, data: PetitionLinked) -> None:
-    # The link version orders a petition's links: monitoring keeps the newest even if it arrives first.
+def emit_link_change(uow: UnitOfWork, petition: Petition, data: PetitionLinked | PetitionUnlinked) -> None:
+    # The link version orders a petition's links and unlinks: monitoring keeps the newest even if it
+    # arrives first.
     petition.link_version = (petition.link_version or 0) + 1
     uow.emit(petition.id, data, sequence=petition.link_version)
+
+
+async def links_of(db: AsyncSession, petition_id: uuid.UUID) -> list[PetitionLink]:
+    return await petition_repository.links_of(db, petition_id)

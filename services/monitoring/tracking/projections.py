@@ -1,4 +1,4 @@
-"""Building the read model from other services' events: received, routed, linked."""
+"""Building the read model from other services' events: received, routed, linked, unlinked."""
 
 import uuid
 from datetime import datetime
@@ -12,7 +12,7 @@ from services.monitoring.tracking import repository as petition_repository
 from services.monitoring.tracking import state_machine as sm
 from services.monitoring.tracking.deadlines import due_date, overdue_from
 from services.monitoring.tracking.models import Petition
-from shared.events import PetitionLinked, PetitionReceived, PetitionRouted, StatusChanged, is_stale
+from shared.events import PetitionLinked, PetitionReceived, PetitionRouted, PetitionUnlinked, StatusChanged, is_stale
 from shared.unit_of_work import UnitOfWork
 
 
@@ -95,5 +95,19 @@ async def apply_linked(session: AsyncSession, petition_id: uuid.UUID, data: Peti
     petition.matter_id = data.matter_id
     await petition_repository.set_matter(session, [data.earlier_id, data.matter_id], data.matter_id)
     await history.record(session, petition, at=at, tz=tz, entry_type="linked", by=data.by,
+                         details=data.model_dump(mode="json", exclude={"by"}), state_changed=False,
+                         event_id=event_id)
+
+
+async def apply_unlinked(session: AsyncSession, petition_id: uuid.UUID, data: PetitionUnlinked, at: datetime,
+                         tz: ZoneInfo, event_id: str | None = None, sequence: int | None = None) -> None:
+    """The secretariat undid a repeat link: the petition heads its own matter again if repeats follow it."""
+    petition = await _known(session, petition_id)
+    if is_stale(sequence, petition.link_seq):
+        return  # a link or unlink newer than this one was applied already
+    petition.link_seq = sequence if sequence is not None else petition.link_seq
+    petition.repeat_of = None
+    petition.matter_id = petition.id if await petition_repository.has_repeats(session, petition.id) else None
+    await history.record(session, petition, at=at, tz=tz, entry_type="unlinked", by=data.by,
                          details=data.model_dump(mode="json", exclude={"by"}), state_changed=False,
                          event_id=event_id)

@@ -152,6 +152,11 @@ async def set_matter(session: AsyncSession, petition_ids: list[uuid.UUID], matte
     )
 
 
+async def has_repeats(session: AsyncSession, petition_id: uuid.UUID) -> bool:
+    query = select(Petition.id).where(Petition.repeat_of == petition_id).limit(1)
+    return (await session.scalars(query)).first() is not None
+
+
 async def resolved_between(session: AsyncSession, start: datetime, end: datetime,
                            agency_codes: list[str] | None, level: str | None) -> list[tuple[uuid.UUID, str]]:
     """Petitions whose agency reported them resolved in [start, end) and that still stand resolved."""

@@ -86,6 +86,28 @@ const KN = (() => {
   const percent = (x) => (x === null || x === undefined) ? "—" : Number(x).toLocaleString("vi-VN", { maximumFractionDigits: 1 }) + "%";
   const ratio = (x) => (x === null || x === undefined) ? "—" : (x * 100).toLocaleString("vi-VN", { maximumFractionDigits: 1 }) + "%";
 
+  /* The text with the given words (as the search returned them) in <mark>, matched as whole words. */
+  function highlight(text, words) {
+    if (!words || !words.length) return text;
+    const escaped = [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const re = new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join("|")})(?![\\p{L}\\p{N}])`, "gu");
+    return text.split(re).map((part, i) => (i % 2 ? h("mark", {}, part) : part));
+  }
+  const clip = (text, n) => (text.length > n ? text.slice(0, n) + "…" : text);
+
+  /* Earlier petitions like this one: table with place, outcome and an optional action per row. */
+  function similarTable(list, units, action) {
+    return table([
+      { label: "Mã", value: (x) => h("a", { href: "/kien-nghi/" + x.id, target: "_blank" }, x.code) },
+      { label: "Ngày", value: (x) => date(x.created_at) },
+      { label: "Nơi", value: (x) => [named(units, x.unit_code), h("div", { class: "hint" }, label("place", x.place || ""))] },
+      { label: "Nội dung", value: (x) => h("div", { class: "clip" }, clip(x.content, 200)) },
+      { label: "Giống", num: true, value: (x) => ratio(x.score) },
+      { label: "Kết quả", value: (x) => [badge(x.latest_status), x.agency_code ? h("div", { class: "hint" }, x.agency_code) : ""] },
+      { label: "", value: (x) => (action ? action(x) : "") },
+    ], list, "Không thấy kiến nghị tương tự trước đây.");
+  }
+
   const cls = (c) => [c.num ? "num" : "", c.cls || ""].join(" ").trim() || null;
   /* table([{label, value: row => node|text, num?, cls?}], rows, "Không có dữ liệu") */
   function table(columns, rows, empty) {
@@ -211,6 +233,6 @@ const KN = (() => {
   document.addEventListener("DOMContentLoaded", initChrome);
 
   return { token, setToken, logout, decode, claims, api, items, h, $, label, badge, date, datetime, percent,
-           ratio, table, values, clearErrors, showError, notice, busy, units, agencies, named, nameCell, fillSelect,
+           ratio, table, highlight, clip, similarTable, values, clearErrors, showError, notice, busy, units, agencies, named, nameCell, fillSelect,
            requireLogin, ApiError, say };
 })();
