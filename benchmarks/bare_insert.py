@@ -4,7 +4,8 @@ Runs on the server core (`taskset -c 1 python -m benchmarks.bare_insert`, one JS
 intake's own database: one transaction per petition, as the service commits them — the year's code
 counter, the petition, its petitioners and the outbox row. No HTTP, no validation, no framework. The
 outbox rows are written already published (and under another year's codes) so the relay leaves them
-alone and the pipeline sees none of them.
+alone and the pipeline sees none of them. With `rows` in the job: that many petitions in one
+transaction instead (an import's baseline), timed.
 """
 
 import asyncio
@@ -53,5 +54,24 @@ async def insert_loop(job: dict) -> dict:
     return {"rate": count / elapsed, "count": count}
 
 
+async def one_transaction(job: dict) -> dict:
+    """`rows` petitions in a single transaction, as an import commits a whole file."""
+    engine = make_engine(job["url"])
+    session_factory = make_session_factory(engine)
+    bodies = [json.loads(b) for b in job["bodies"]]
+    started = time.monotonic()
+    async with session_factory() as session, session.begin():
+        for index in range(job["rows"]):
+            number = await take_next_number(session, BARE_YEAR)
+            petition, *others = rows(bodies[index % len(bodies)], job, number)
+            session.add(petition)
+            await session.flush()
+            session.add_all(others)
+    seconds = time.monotonic() - started
+    await engine.dispose()
+    return {"seconds": seconds}
+
+
 if __name__ == "__main__":
-    json.dump(asyncio.run(insert_loop(json.load(sys.stdin))), sys.stdout)
+    job = json.load(sys.stdin)
+    json.dump(asyncio.run(one_transaction(job) if job.get("rows") else insert_loop(job)), sys.stdout)

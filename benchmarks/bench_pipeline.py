@@ -24,8 +24,8 @@ MEMORY_TARGET_MB = 150
 
 
 def timings(quick: bool) -> dict:
-    return {"warmup": 1 if quick else 2, "duration": 4 if quick else 15, "latency": 5 if quick else 20,
-            "settle": 10 if quick else 30, "drain": 20 if quick else 90}
+    return {"warmup": 0.5 if quick else 2, "duration": 3 if quick else 15, "latency": 3 if quick else 20,
+            "settle": 6 if quick else 30, "drain": 12 if quick else 90}
 
 
 def rows(quick: bool) -> list[dict]:
@@ -69,9 +69,9 @@ def measure(system: System, quick: bool) -> list[dict]:
     bodies = workload.petition_bodies(meeting["meeting_id"])
     headers = {"Authorization": f"Bearer {system.token()}"}
     found, intake = throughput(system, quick, meeting, bodies, headers)
-    found += latency(system, quick, bodies, headers, intake["post"])
-    found += import_rows(system, quick, meeting["meeting_id"], intake["bare"])
-    found += lookup_rows(system)
+    found += latency(system, quick, workload.auto_assigned(system, bodies), headers, intake["post"])
+    found += import_rows(system, quick, meeting)
+    found += lookup_rows(system, quick)
     return found + memory_rows(system, idle)
 
 
@@ -114,12 +114,14 @@ def latency(system: System, quick: bool, bodies: list[str], headers: dict, max_r
         result = workload.run_job(LOAD_CPU, "benchmarks.loadgen", job)
         ms = result["latency_ms"]
         met = (ms["p99"] is not None and ms["p99"] <= 50) if share == 0.75 else None
+        late = "" if ms["p99"] is not None else f"p99 beyond the {t['latency'] + t['settle']} s watch; "
         found.append(row("end-to-end", f"POST answer → assigned, p99 at {share:.0%} load", ms["p99"], "ms",
                          system.backend, ms["p50"], "p50", "<= 50 ms at 75%" if share == 0.75 else "", met,
-                         note=f"{max_rate * share:.0f}/s for {t['latency']} s: p95 {_ms(ms['p95'])}, max "
+                         note=f"{late}{max_rate * share:.0f}/s for {t['latency']} s: p95 {_ms(ms['p95'])}, max "
                               f"{_ms(ms['max'])}; {result['assigned']} of {result['sent']} assigned in the "
                               f"window; POST p99 {_ms(result['post_ms']['p99'])}"))
-        workload.drain(system, t["drain"])
+        if result["assigned"] < result["answered"] * 0.95:  # a backlog left would slow the next rate
+            workload.drain(system, t["drain"])
     return found
 
 

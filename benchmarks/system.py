@@ -7,7 +7,9 @@ ones, so a `make run` or another engineer's benchmark on the same machine does n
 """
 
 import asyncio
+import contextlib
 import os
+import signal
 import shutil
 import subprocess
 import sys
@@ -115,6 +117,17 @@ class System:
                 pass
             time.sleep(0.25)
         raise RuntimeError(f"{name} not ready after {timeout:.0f} s")
+
+    @contextlib.contextmanager
+    def paused(self, *names: str):
+        """Freeze some services (SIGSTOP) while something else is timed; they resume where they were."""
+        for name in names:
+            self.processes[name].send_signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for name in names:
+                self.processes[name].send_signal(signal.SIGCONT)
 
     def stop(self) -> None:
         """Services first (they drain NATS), then NATS, then the database."""
