@@ -24,8 +24,8 @@ MEMORY_TARGET_MB = 150
 
 
 def timings(quick: bool) -> dict:
-    return {"warmup": 0.5 if quick else 2, "duration": 3 if quick else 15, "latency": 3 if quick else 20,
-            "settle": 6 if quick else 30, "drain": 12 if quick else 90}
+    return {"warmup": 0.5 if quick else 2, "duration": 2.5 if quick else 15, "latency": 2.5 if quick else 20,
+            "settle": 6 if quick else 20, "drain": 12 if quick else 60}
 
 
 def rows(quick: bool) -> list[dict]:
@@ -35,8 +35,9 @@ def rows(quick: bool) -> list[dict]:
         if db == "postgres" and postgres_bin_dir() is None:
             found.append(row("intake", "PostgreSQL absent: skipped", None, "", db))
             continue
-        system = System(db)
+        system, started = System(db), time.monotonic()
         system.start()
+        print(f"  {db}: system ready in {time.monotonic() - started:.0f} s", flush=True)
         try:
             found += measure(system, quick)
         finally:

@@ -17,6 +17,7 @@ FILE_ROWS = 5000
 QUICK_FILE_ROWS = 1000
 CONSUMERS = ("routing", "monitoring")
 LARGE_ROWS = 100_000
+LARGE_BUDGET_S = 240
 IMPORT_TARGET_S = 3.0
 LOOKUP_ROUNDS = 20
 
@@ -42,25 +43,30 @@ def import_rows(system: System, quick: bool, meeting: dict) -> list[dict]:
                          bare_s, "bare ORM, same rows, 1 transaction", f"<= {target_s:.1f} s",
                          seconds <= target_s, note=f"{len(data) / 1e6:.2f} MB, {rows_per_file / seconds:.0f} rows/s"
                          + ("; quick run: a fifth of the 5,000-row file, target scaled" if quick else "")))
-    if not quick:
+    if not quick and system.backend == "postgres":  # the production database; SQLite would double the run
         found.append(large_import(system, meeting_id, bare_s * LARGE_ROWS / FILE_ROWS))
     return found
 
 
 def large_import(system: System, meeting_id: str, bare_s: float) -> dict:
+    """Files of 5,000 one after the other, within LARGE_BUDGET_S: beyond it the total is projected
+    from the files done, so that the full run stays under 20 minutes on a slow day."""
     filename, data = workload.import_file(FILE_ROWS, "csv")
-    started = time.monotonic()
+    started, files = time.monotonic(), 0
     with system.paused(*CONSUMERS):
-        for _ in range(LARGE_ROWS // FILE_ROWS):
+        while files < LARGE_ROWS // FILE_ROWS and time.monotonic() - started < LARGE_BUDGET_S:
             workload.post_import(system, meeting_id, filename, data)
-    seconds = time.monotonic() - started
+            files += 1
+    seconds = (time.monotonic() - started) * (LARGE_ROWS // FILE_ROWS) / files
+    done = "all files" if files == LARGE_ROWS // FILE_ROWS else \
+        f"projected from {files} files imported in the {LARGE_BUDGET_S // 60:.0f}-minute budget"
     return row("import", f"{LARGE_ROWS:,} rows in CSV files of {FILE_ROWS:,}", seconds, "s", system.backend,
-               bare_s, "bare ORM, 20 x the file's", note=f"{LARGE_ROWS / seconds:.0f} rows/s, one file "
-               "after the other, routing and monitoring paused")
+               bare_s, "bare ORM, 20 x the file's", note=f"{LARGE_ROWS / seconds:.0f} rows/s, {done}; "
+               "routing and monitoring paused")
 
 
 def lookup_rows(system: System, quick: bool) -> list[dict]:
-    rounds = LOOKUP_ROUNDS // 2 if quick else LOOKUP_ROUNDS
+    rounds = LOOKUP_ROUNDS // 4 if quick else LOOKUP_ROUNDS
     headers = {"Authorization": f"Bearer {system.token()}"}
     # Paused as for the imports: the lookups are timed on intake alone, not beside the import backlog.
     with system.paused(*CONSUMERS), httpx.Client(base_url=system.urls["intake"], headers=headers,

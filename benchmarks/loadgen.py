@@ -1,9 +1,9 @@
 """The load generator: runs alone on its own core (`taskset -c 0 python -m benchmarks.loadgen`).
 
 Reads one JSON job on stdin, prints one JSON result on stdout. A minimal HTTP/1.1 keep-alive client on
-asyncio streams, because an httpx client tops out below the rate uvicorn answers /healthz on this
-machine: the generator must be faster than what it measures (the runner calibrates it first against
-benchmarks.trivial_server). Jobs:
+asyncio streams rather than httpx: a full client's per-request work is of the order of the server's own
+for /healthz, and the generator must be much faster than what it measures (the runner calibrates it
+first against benchmarks.trivial_server and prints that ceiling). Jobs:
 - closed: `concurrency` connections send back to back for `duration` s (after `warmup` s) → rate.
 - open: POSTs at a fixed `rate` for `duration` s; each answer's petition id is then watched in
   monitoring's database until it is assigned → end-to-end latencies (see benchmarks.latency).
