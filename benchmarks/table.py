@@ -31,7 +31,7 @@ def _number(value: float | None, unit: str = "") -> str:
 
 def cells(item: dict) -> list[str]:
     baseline = f"{_number(item['baseline'], item['unit'])} {item['baseline_of']}".strip() \
-        if item["baseline"] is not None else item["baseline_of"]
+        if item["baseline"] is not None or item["baseline_of"] else ""
     ratio = f"{item['ratio']:.0%}" if item["ratio"] is not None else ""
     met = {True: "yes", False: "NO", None: ""}[item["met"]]
     return [item["area"], item["measure"], item["db"], _number(item["value"], item["unit"]), baseline or "—",
