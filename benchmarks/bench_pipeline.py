@@ -39,7 +39,9 @@ def rows(quick: bool) -> list[dict]:
         system.start()
         print(f"  {db}: system ready in {time.monotonic() - started:.0f} s", flush=True)
         try:
-            found += measure(system, quick)
+            measure(system, quick, found)
+        except Exception as exc:  # the figures already taken stay in the table
+            found.append(row("pipeline", "FAILED", None, "", db, note=f"{type(exc).__name__}: {exc}"[:300]))
         finally:
             system.stop()
     return found
@@ -64,16 +66,18 @@ def calibrate(quick: bool) -> float:
         server.wait()
 
 
-def measure(system: System, quick: bool) -> list[dict]:
+def measure(system: System, quick: bool, found: list[dict]) -> None:
+    """Appends each phase's rows to `found` as it ends, so a later failure keeps them."""
     idle = {name: memory_kib(pid)["VmRSS"] for name, pid in system.pids.items()}
     meeting = workload.create_meeting(system)
     bodies = workload.petition_bodies(meeting["meeting_id"])
     headers = {"Authorization": f"Bearer {system.token()}"}
-    found, intake = throughput(system, quick, meeting, bodies, headers)
+    taken, intake = throughput(system, quick, meeting, bodies, headers)
+    found += taken
     found += latency(system, quick, workload.auto_assigned(system, bodies), headers, intake["post"])
     found += import_rows(system, quick, meeting)
     found += lookup_rows(system, quick)
-    return found + memory_rows(system, idle)
+    found += memory_rows(system, idle)
 
 
 def throughput(system: System, quick: bool, meeting: dict, bodies: list[str], headers: dict):

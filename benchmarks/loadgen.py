@@ -33,8 +33,17 @@ class Connection:
         self.reader = self.writer = None
 
     async def send(self, raw: bytes) -> tuple[int, bytes]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        if self.writer is not None:
+            try:
+                return await self._exchange(raw)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                # uvicorn closes a keep-alive connection idle for 5 s before reading anything on it,
+                # so the request was not taken: sending it again on a new connection is safe.
+                self.writer.close()
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        return await self._exchange(raw)
+
+    async def _exchange(self, raw: bytes) -> tuple[int, bytes]:
         self.writer.write(raw)
         head = await self.reader.readuntil(b"\r\n\r\n")
         length = 0

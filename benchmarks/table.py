@@ -43,7 +43,7 @@ def format_table(rows: list[dict]) -> str:
     widths = [max(len(line[i]) for line in table) for i in range(len(COLUMNS))]
     lines = ["| " + " | ".join(cell.ljust(width) for cell, width in zip(line, widths)) + " |" for line in table]
     lines.insert(1, "|" + "|".join("-" * (width + 2) for width in widths) + "|")
-    notes = [f"  {i}. {item['note']}"
+    notes = [f"  {i}. {' '.join(item['note'].split())}"
              for i, item in enumerate(rows, 1) if item["note"]]
     return "\n".join(lines + (["notes (by row number):"] + notes if notes else []))
 

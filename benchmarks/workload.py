@@ -60,7 +60,9 @@ def run_job(cpu: str, module: str, job: dict, timeout: float = 600) -> dict:
     done = subprocess.run(pinned(cpu, [sys.executable, "-m", module]), input=json.dumps(job), text=True,
                           capture_output=True, cwd=ROOT, timeout=timeout)
     if done.returncode != 0:
-        raise RuntimeError(f"{module} failed: {done.stderr[-2000:]}")
+        sys.stderr.write(done.stderr)
+        last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}"
+        raise RuntimeError(f"{module} failed: {last}")
     return json.loads(done.stdout)
 
 
