@@ -63,10 +63,11 @@ eval: install
 retrain: install
 	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.retrain
 
-## make bench: speed figures (routing classification, monthly report over 1M petitions on PostgreSQL, search and repeats)
+## make bench: one table of speed figures, each beside its same-run baseline (BENCH_QUICK=1: under 3 min)
+## Never fails the build on a missed target; the table is also written to bench/results/*.json.
 bench: install
 	@bash scripts/ensure-postgres.sh
-	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(PY) $$bench || exit 1; done
+	@$(PY) -m benchmarks.run $(if $(ONLY),--only $(ONLY))
 
 clean:
 	rm -rf $(RUN_DIR) .pytest_cache

@@ -84,7 +84,8 @@ async def drain_backlog(database_url: str, nats_url: str, run_dir: Path, expecte
             await asyncio.sleep(0.25)  # rarely: on SQLite every transaction takes the write lock
 
 
-def measure(kind: str, database_url: str, petitions: int) -> None:
+def measure(kind: str, database_url: str, petitions: int) -> tuple[int, float, float]:
+    """(events, events/s with start-up, events/s once consuming) for a backlog of `petitions` × 2 events."""
     upgrade(MIGRATIONS, database_url)
     server = NatsServer()
     server.start()
@@ -97,8 +98,27 @@ def measure(kind: str, database_url: str, petitions: int) -> None:
         print(f"monitoring consumer, {kind}: {len(envelopes):,} events in {total:.1f} s with start-up "
               f"= {len(envelopes) / total:,.0f} events/s; once consuming {counted / steady:,.0f} events/s",
               flush=True)
+        return len(envelopes), len(envelopes) / total, counted / steady
     finally:
         server.cleanup()
+
+
+TARGETS = {"sqlite": 500.0, "postgres": 1000.0}
+
+
+def rows(quick: bool) -> list[dict]:
+    """`make bench`: a backlog of 10,000 events (2,000 in the quick run), SQLite and PostgreSQL."""
+    from benchmarks.table import row
+
+    petitions = 1000 if quick else 5000
+    found = []
+    with tempfile.TemporaryDirectory() as folder:
+        found.append(("sqlite", measure("SQLite", f"sqlite+aiosqlite:///{folder}/monitoring.db", petitions)))
+    with throwaway_postgres() as cluster:
+        found.append(("postgres", measure("PostgreSQL", cluster.create_database("bench"), petitions)))
+    return [row("consumers", f"monitoring events applied /s, backlog of {events:,}", steady, "/s", db=db,
+                baseline=with_start, baseline_of="/s with start-up", target=f">= {TARGETS[db]:,.0f}/s",
+                met=steady >= TARGETS[db]) for db, (events, with_start, steady) in found]
 
 
 def main() -> None:

@@ -62,7 +62,7 @@ class Corpus:
         return record["content"] + extra, record.get("topic")
 
 
-def rows(corpus: Corpus, count: int, meeting: uuid.UUID, session: uuid.UUID):
+def petition_rows(corpus: Corpus, count: int, meeting: uuid.UUID, session: uuid.UUID):
     start = datetime(2021, 1, 1, tzinfo=timezone.utc)
     for n in range(count):
         content, topic = corpus.content()
@@ -89,7 +89,7 @@ async def fill_sqlite(engine, corpus: Corpus, count: int) -> None:
     async with engine.begin() as connection:
         meeting, session = await parents(connection)
         batch = []
-        for row in rows(corpus, count, meeting, session):
+        for row in petition_rows(corpus, count, meeting, session):
             batch.append(dict(zip(COLUMNS, row)))
             if len(batch) == 5000:
                 await connection.execute(Petition.__table__.insert(), batch)
@@ -106,7 +106,7 @@ async def fill_postgres(engine, corpus: Corpus, count: int) -> None:
     try:
         driver = raw.driver_connection
         chunk = 50_000
-        generated = rows(corpus, count, meeting, session)
+        generated = petition_rows(corpus, count, meeting, session)
         for _ in range(0, count, chunk):
             records = [next(generated) for _ in range(min(chunk, count))]
             await driver.copy_records_to_table("petitions", records=records, columns=COLUMNS)
@@ -157,7 +157,7 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if len(values) > 1 else values[0] * 1000
 
 
-async def measure(engine, corpus: Corpus, label: str, count: int) -> None:
+async def measure(engine, corpus: Corpus, label: str, count: int) -> dict[str, float]:
     session_factory = make_session_factory(engine)
     catalog, rarity = load_catalog(), repeats.WordRarity()
     async with session_factory() as db:
@@ -182,16 +182,48 @@ async def measure(engine, corpus: Corpus, label: str, count: int) -> None:
           f"(target < 50; {SEARCHES} queries, {statistics.mean(found):.0f} results/page on average); "
           f"similar p50 {p(similar_times, 50):.1f} ms, p95 {p(similar_times, 95):.1f} ms "
           f"(target < 100; {LOOKUPS} drafts, {statistics.mean(suggested):.1f} suggestions)", flush=True)
+    return {"search_p50": p(search_times, 50), "search_p95": p(search_times, 95),
+            "similar_p50": p(similar_times, 50), "similar_p95": p(similar_times, 95)}
 
 
-async def bench(label: str, url: str, count: int, fill) -> None:
+async def bench(label: str, url: str, count: int, fill) -> dict[str, float]:
     await asyncio.to_thread(upgrade, MIGRATIONS, url)
     engine = make_engine(url)
     started = time.perf_counter()
     await fill(engine, Corpus(), count)
     print(f"  {label}: {count:,} petitions generated and indexed in {time.perf_counter() - started:.0f} s", flush=True)
-    await measure(engine, Corpus(seed=14), label, count)
+    figures = await measure(engine, Corpus(seed=14), label, count)
     await engine.dispose()
+    return figures
+
+
+def rows(quick: bool) -> list[dict]:
+    """`make bench`: search and repeat lookups on SQLite and PostgreSQL at the sizes of the run."""
+    from benchmarks.table import row
+
+    sqlite_size, pg_size = (20_000, 100_000) if quick else (100_000, 1_000_000)
+    found = []
+    with tempfile.TemporaryDirectory() as folder:
+        found.append(("sqlite", sqlite_size, asyncio.run(
+            bench("SQLite", f"sqlite+aiosqlite:///{folder}/bench.db", sqlite_size, fill_sqlite))))
+    bin_dir = postgres_bin_dir()
+    if bin_dir is not None:
+        cluster = PostgresCluster(bin_dir)
+        cluster.start()
+        try:
+            found.append(("postgres", pg_size, asyncio.run(
+                bench("PostgreSQL", cluster.create_database("bench"), pg_size, fill_postgres))))
+        finally:
+            cluster.stop()
+    out = []
+    for db, size, figures in found:
+        out.append(row("search", f"word search p95, {size:,} petitions", figures["search_p95"], "ms", db=db,
+                       baseline=figures["search_p50"], baseline_of="p50", target="< 50 ms",
+                       met=figures["search_p95"] < 50))
+        out.append(row("search", f"repeat lookup p95, {size:,} petitions", figures["similar_p95"], "ms", db=db,
+                       baseline=figures["similar_p50"], baseline_of="p50", target="< 100 ms",
+                       met=figures["similar_p95"] < 100))
+    return out
 
 
 def main() -> None:
