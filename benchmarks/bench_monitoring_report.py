@@ -196,12 +196,7 @@ def print_results(results: list[dict], rounds: int) -> None:
 
 def measure(petitions: int, rounds: int, months: list[str] | None = None) -> list[dict]:
     """A throwaway cluster with `petitions` generated petitions; the report's timings for each month."""
-    bin_dir = postgres_bin_dir()
-    if bin_dir is None:
-        raise RuntimeError("PostgreSQL binaries (initdb, pg_ctl) not found")
-    cluster = PostgresCluster(bin_dir)
-    cluster.start()
-    try:
+    with throwaway_postgres() as cluster:
         url = cluster.create_database("bench")
         upgrade(MIGRATIONS, url)
         now = datetime.now(timezone.utc)
@@ -211,8 +206,6 @@ def measure(petitions: int, rounds: int, months: list[str] | None = None) -> lis
         print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
         last_month = (now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
         return asyncio.run(time_reports(url, months or [None, last_month, "2025-01"], rounds))
-    finally:
-        cluster.stop()
 
 
 def rows(quick: bool) -> list[dict]:
