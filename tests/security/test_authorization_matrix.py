@@ -125,6 +125,9 @@ INTAKE_CALLS = [
     Call("GET", "/petitions/{petition_id}", OVERSEERS),
     Call("GET", "/petitions/{petition_id}/similar", OVERSEERS),
     Call("POST", "/petitions/{petition_id}/link", frozenset({"secretariat", "admin"}), {"earlier_id": "{petition_id}"}),
+    Call("DELETE", "/petitions/{petition_id}/link", frozenset({"secretariat", "admin"})),
+    Call("GET", "/petitions/{petition_id}/links", OVERSEERS),
+    Call("POST", "/petitions:similar", OVERSEERS, {"content": CONTENT, "unit_code": "02545"}),
 ]
 
 
