@@ -50,7 +50,10 @@ async def route_received(uow: UnitOfWork, context: RoutingContext, petition_id: 
     classifier = await learning_service.current_classifier(db, context.holder)
     decision = classifier.classify(PetitionInput(data.content, data.unit_code or data.meeting_unit_code))
     threshold = context.threshold_for(decision)
-    confident = decision.confidence >= threshold
+    # A district or commune route with no known unit proposes the province's People's Committee: that
+    # proposal is for a person to finish, whatever threshold an operator sets.
+    placed = classifier.agencies[decision.agency_code].level == decision.level
+    confident = placed and decision.confidence >= threshold
     routing = Routing(
         petition_id=petition_id, petition_code=data.code, unit_code=data.unit_code,
         meeting_unit_code=data.meeting_unit_code, content=data.content, returned_by=[], routed_count=0,
