@@ -87,10 +87,6 @@ class Classifier:
         clone.model = model
         return clone
 
-    @property
-    def threshold(self) -> float:
-        return self.model.threshold if self.model is not None else self.rules_threshold
-
     def classify(self, petition: PetitionInput, exclude: frozenset[str] = frozenset()) -> Decision:
         if self.model is None:
             return self._rules_decision(self._rule_view(petition, exclude))
@@ -168,10 +164,7 @@ class Classifier:
         """The route of the first deciding rule, whether or not the place has a unit of that level."""
         for rule in view.matched:
             if rule.outcome is not None:
-                outcome = rule.outcome
-                if view.addressed in outcome.addressed:
-                    return route_of(view.addressed, outcome.addressed[view.addressed])
-                return route_of(outcome.level, outcome.agency)
+                return route_of(*rule.outcome.for_addressee(view.addressed))
         return route_of(view.draft.level, view.draft.agency_code.partition(".")[2])
 
     def _rules_decision(self, view: RuleView) -> Decision:
@@ -211,8 +204,7 @@ class Classifier:
     def _place_route(self, route: str, probability: float, place: Place) -> Candidate | None:
         """The agency of a route at the petition's place; a route whose unit is unknown goes to the province."""
         level, kind = split_route(route)
-        unit = {"central": self.province, "province": self.province, "district": place.district,
-                "commune": place.commune}.get(level)
+        unit = self._unit_of(level, place)
         code = f"{unit}.{kind}" if unit else f"{self.province}.UBND"
         if code not in self.agencies:
             return None
@@ -280,14 +272,17 @@ class Classifier:
         return Draft("province", fallback, None, [], 0.2,
                       ["Không nhận ra lĩnh vực hay quy tắc nào: đề xuất UBND tỉnh, cần thư ký xem xét"])
 
+    def _unit_of(self, level: str, place: Place) -> str | None:
+        """The unit whose body decides at `level`: the province's, or the petition's district or commune."""
+        return {"central": self.province, "province": self.province, "district": place.district,
+                "commune": place.commune}.get(level)
+
     def _resolve(self, outcome: Outcome, place: Place, addressed: str | None, confidence: float) -> Draft | None:
         """Turn (level, agency abbreviation) into an agency code of the petition's place."""
-        level, agency, notes = outcome.level, outcome.agency, []
-        if addressed in outcome.addressed:
-            level, agency = addressed, outcome.addressed[addressed]
-            notes.append(f"Thẩm quyền chia sẻ: theo cấp cử tri đề nghị ({LEVEL_LABELS[level]})")
-        unit = {"central": self.province, "province": self.province,
-                "district": place.district, "commune": place.commune}[level]
+        level, agency = outcome.for_addressee(addressed)
+        notes = [f"Thẩm quyền chia sẻ: theo cấp cử tri đề nghị ({LEVEL_LABELS[level]})"] \
+            if addressed in outcome.addressed else []
+        unit = self._unit_of(level, place)
         if unit is None and level == "commune" and place.district:
             level, agency, unit = "district", "UBND", place.district
             confidence = min(confidence, 0.4)

@@ -20,7 +20,6 @@ from services.routing.classification.decision import ActiveModel, PetitionInput
 from services.routing.classification.examples import (
     INVENTED_SETS,
     LabelledExample,
-    agency_kind,
     base_examples,
     read_set,
 )
@@ -49,9 +48,7 @@ class Scored:
 
     @property
     def agency_ok(self) -> bool:
-        if self.example.agency_code is not None:
-            return self.level_ok and self.agency_code == self.example.agency_code
-        return self.level_ok and agency_kind(self.agency_code) == self.example.agency_kind
+        return self.example.routed_right(self.level, self.agency_code)
 
     @property
     def topic_ok(self) -> bool:

@@ -40,6 +40,14 @@ class LabelledExample:
     def weight(self) -> float:
         return SET_WEIGHTS[self.origin]
 
+    def routed_right(self, level: str, agency_code: str) -> bool:
+        """The exact agency where the label has one; else (units outside the catalog) level and kind."""
+        if level != self.level:
+            return False
+        if self.agency_code is not None:
+            return agency_code == self.agency_code
+        return agency_kind(agency_code) == self.agency_kind
+
 
 def route_of(level: str, agency_kind: str) -> str:
     return f"{level}:{agency_kind}"

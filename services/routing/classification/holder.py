@@ -22,7 +22,7 @@ class ClassifierHolder:
     model_version: int | None = None
     classifier: Classifier | None = field(default=None, repr=False)
     rules: Classifier | None = field(default=None, repr=False)  # the same catalog, no model: for training
-    models: dict[int, ActiveModel] = field(default_factory=dict, repr=False)  # loaded versions, by id
+    loaded: ActiveModel | None = field(default=None, repr=False)  # the active version (each is a few MB)
 
     def is_current(self, revision: int, model_version: int | None) -> bool:
         return self.classifier is not None and (self.revision, self.model_version) == (revision, model_version)

@@ -36,6 +36,12 @@ class Outcome:
     agency: str  # abbreviation: the code is <unit of that level>.<agency>
     addressed: dict[str, str] = field(default_factory=dict)  # addressed level → agency, where shared
 
+    def for_addressee(self, addressed: str | None) -> tuple[str, str]:
+        """(level, agency): the addressed level's body where competence is shared, else the rule's."""
+        if addressed in self.addressed:
+            return addressed, self.addressed[addressed]
+        return self.level, self.agency
+
 
 @dataclass(frozen=True)
 class Rule:

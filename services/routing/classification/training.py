@@ -50,9 +50,7 @@ class Outcome:
 
     @property
     def agency_ok(self) -> bool:
-        if self.example.agency_code is not None:
-            return self.chosen.agency_code == self.example.agency_code and self.level_ok
-        return self.level_ok and self.chosen.agency_code.partition(".")[2] == self.example.agency_kind
+        return self.example.routed_right(self.chosen.level, self.chosen.agency_code)
 
     @property
     def topic_ok(self) -> bool:

@@ -24,10 +24,9 @@ async def ensure_model(uow_factory: Callable[[], UnitOfWork], holder: Classifier
     """At start: train a version when there is none (a new database) or when the active one was made with
     other rules, base data or recipe than this release's; people's decisions are learnt again too."""
     async with uow_factory() as uow:
-        classifier = await learning_service.current_classifier(uow.session, holder)
-        data = await learning_service.training_data(uow.session, holder)
+        data = await learning_service.training_data(uow.session, holder)  # also brings `holder` up to date
     if not learning_service.is_stale(data, holder.rules):
-        return classifier
+        return holder.classifier
     if data.learnt:
         candidate = await asyncio.to_thread(learning_service.train_candidate, holder.rules, data,
                                             learning_service.BASE_TRAINER, True)

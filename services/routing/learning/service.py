@@ -48,11 +48,10 @@ async def current_classifier(db: AsyncSession, holder: ClassifierHolder) -> Clas
 async def _load(db: AsyncSession, holder: ClassifierHolder, version_id: int | None) -> ActiveModel | None:
     if version_id is None:
         return None
-    if version_id not in holder.models:
+    if holder.loaded is None or holder.loaded.version != version_id:
         version = await learning_repository.get_version(db, version_id)
-        # Only the active version stays loaded (each is a few MB).
-        holder.models = {version_id: ActiveModel(version.id, RouteModel.loads(version.model), version.threshold)}
-    return holder.models[version_id]
+        holder.loaded = ActiveModel(version.id, RouteModel.loads(version.model), version.threshold)
+    return holder.loaded
 
 
 @dataclass(frozen=True)
