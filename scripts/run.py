@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.auth import ensure_secret
-from shared.messaging import ensure_stream
+from shared.messaging import connection_security, ensure_stream
 from shared.migrations import upgrade
+from shared.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 def _port(name: str, default: int) -> int:
@@ -102,11 +103,13 @@ def wait_for_port(port: int, timeout: float = 20.0) -> bool:
 
 
 async def create_stream(nats_url: str) -> None:
+    """The stream as the services' settings describe it (STREAM_REPLICAS, ..., NATS_TLS_*, NATS_CREDS_FILE)."""
     import nats
 
-    connection = await nats.connect(nats_url, connect_timeout=5)
+    settings = ServiceSettings(nats_url=nats_url)
+    connection = await nats.connect(settings.nats_servers, connect_timeout=5, **connection_security(settings))
     try:
-        await ensure_stream(connection.jetstream(), "PETITIONS")
+        await ensure_stream(connection.jetstream(), settings)
     finally:
         await connection.close()
 

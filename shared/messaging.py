@@ -1,7 +1,9 @@
 """NATS JetStream plumbing: a connection that survives outages, the outbox relay, durable consumers."""
 
 import asyncio
+import dataclasses
 import logging
+import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -9,10 +11,11 @@ from datetime import datetime, timezone
 import nats
 from nats.js import api
 from nats.js.errors import NotFoundError
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from shared.events import Envelope
 from shared.observability import ServiceMetrics
+from shared.settings import ServiceSettings
 from shared.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -31,14 +34,20 @@ class PoisonMessage(Exception):
 class NatsLink:
     """Connects in the background and keeps reconnecting, so a service starts (unready) without NATS."""
 
-    def __init__(self, url: str, name: str, stream_name: str):
-        self._url = url
+    def __init__(self, url: str | list[str], name: str, stream_name: str | None = None,
+                 settings: ServiceSettings | None = None):
+        self._servers = [server.strip() for server in url.split(",")] if isinstance(url, str) else url
         self._name = name
-        self.stream_name = stream_name
+        self._settings = settings or ServiceSettings.model_construct(stream_name=stream_name or "PETITIONS")
+        self.stream_name = self._settings.stream_name
         self.nc: nats.NATS | None = None
         self.js = None
         self.ready = asyncio.Event()
         self._task: asyncio.Task | None = None
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings) -> "NatsLink":
+        return cls(settings.nats_servers, settings.service_name, settings=settings)
 
     @property
     def connected(self) -> bool:
@@ -52,17 +61,18 @@ class NatsLink:
         while True:
             try:
                 self.nc = await nats.connect(
-                    self._url, name=self._name, connect_timeout=2, reconnect_time_wait=1,
+                    self._servers, name=self._name, connect_timeout=2, reconnect_time_wait=1,
                     max_reconnect_attempts=-1, allow_reconnect=True, error_cb=self._on_error, drain_timeout=5,
+                    **connection_security(self._settings),
                 )
                 self.js = self.nc.jetstream(timeout=5)
-                await ensure_stream(self.js, self.stream_name)
+                await ensure_stream(self.js, self._settings)
                 self.ready.set()
-                logger.info("connected to NATS at %s", self._url)
+                logger.info("connected to NATS at %s", self.nc.connected_url.netloc if self.nc.connected_url else "?")
                 return
             except Exception as exc:  # noqa: BLE001 - any failure means: try again later
                 raise_if_cancelling()  # nats.connect's wait_for can turn our cancellation into a timeout
-                logger.warning("NATS not reachable at %s (%s); retrying in %.1fs", self._url, exc, delay)
+                logger.warning("NATS not reachable at %s (%s); retrying in %.1fs", ",".join(self._servers), exc, delay)
                 if self.nc is not None:
                     await quietly(self.nc.close())
                     self.nc = None
@@ -94,16 +104,62 @@ async def quietly(awaitable) -> None:
         pass
 
 
-async def ensure_stream(js, stream_name: str) -> None:
-    config = api.StreamConfig(
-        name=stream_name, subjects=["petitions.>"], storage=api.StorageType.FILE,
-        duplicate_window=DUPLICATE_WINDOW_SECONDS,
+def connection_security(settings: ServiceSettings) -> dict:
+    """TLS (a CA, and a client certificate when the cluster asks for one) and a credentials file."""
+    options: dict = {}
+    if settings.nats_tls_ca or settings.nats_tls_cert:
+        context = ssl.create_default_context(cafile=str(settings.nats_tls_ca) if settings.nats_tls_ca else None)
+        if settings.nats_tls_cert:
+            context.load_cert_chain(str(settings.nats_tls_cert), str(settings.nats_tls_key))
+        options["tls"] = context
+    if settings.nats_creds_file:
+        options["user_credentials"] = str(settings.nats_creds_file)
+    return options
+
+
+def stream_config(settings: ServiceSettings) -> api.StreamConfig:
+    # LIMITS retention: every durable (routing's, monitoring's, intake's) reads every event it filters.
+    return api.StreamConfig(
+        name=settings.stream_name, subjects=["petitions.>"], storage=api.StorageType.FILE,
+        retention=api.RetentionPolicy.LIMITS, duplicate_window=DUPLICATE_WINDOW_SECONDS,
+        num_replicas=settings.stream_replicas, max_age=settings.stream_max_age_days * 86400.0,
+        max_bytes=settings.stream_max_bytes,
     )
+
+
+async def ensure_stream(js, settings: ServiceSettings | str) -> None:
+    """Create the stream, or raise what the server has to the settings; never lower it.
+
+    An operator may give the stream more replicas or looser limits by hand; a service start keeps them.
+    """
+    if isinstance(settings, str):
+        settings = ServiceSettings.model_construct(stream_name=settings)
+    wanted = stream_config(settings)
     try:
-        await js.stream_info(stream_name)
-        await js.update_stream(config)
+        current = (await js.stream_info(wanted.name)).config
     except NotFoundError:
-        await js.add_stream(config)
+        await js.add_stream(wanted)
+        return
+    merged = never_lower(current, wanted)
+    if merged != current:
+        await js.update_stream(merged)
+
+
+def never_lower(current: api.StreamConfig, wanted: api.StreamConfig) -> api.StreamConfig:
+    return dataclasses.replace(
+        current,
+        subjects=sorted(set(current.subjects or []) | set(wanted.subjects)),
+        num_replicas=max(current.num_replicas or 1, wanted.num_replicas),
+        duplicate_window=max(current.duplicate_window or 0, wanted.duplicate_window),
+        max_age=_looser(current.max_age, wanted.max_age, unlimited=0),
+        max_bytes=_looser(current.max_bytes, wanted.max_bytes, unlimited=-1),
+    )
+
+
+def _looser(current, wanted, unlimited):
+    if current in (None, unlimited) or wanted == unlimited:
+        return unlimited
+    return max(current, wanted)
 
 
 class OutboxRelay:
@@ -159,7 +215,6 @@ class OutboxRelay:
                 .order_by(self._outbox.seq).limit(self._batch_size)
             )).all()
             await session.rollback()
-        self._metrics.outbox_pending.set(len(rows))
         if not rows:
             return 0
         if not self._link.connected or self._link.js is None:
@@ -173,6 +228,20 @@ class OutboxRelay:
         finally:
             await self._mark_published(done)
         return len(done)
+
+    async def measure_backlog(self) -> tuple[int, float]:
+        """Unpublished rows and the age of the oldest, in seconds; also set as the backlog gauges."""
+        async with self._session_factory() as session:
+            count, oldest = (await session.execute(
+                select(func.count(), func.min(self._outbox.created_at)).where(self._outbox.published_at.is_(None))
+            )).one()
+            await session.rollback()
+        if oldest is not None and oldest.tzinfo is None:  # SQLite hands back naive UTC from an aggregate
+            oldest = oldest.replace(tzinfo=timezone.utc)
+        age = max((datetime.now(timezone.utc) - oldest).total_seconds(), 0.0) if oldest else 0.0
+        self._metrics.outbox_backlog.set(count)
+        self._metrics.outbox_oldest_age.set(age)
+        return count, round(age, 3)
 
     async def _mark_published(self, seqs: list[int]) -> None:
         if not seqs:

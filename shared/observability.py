@@ -13,8 +13,11 @@ class ServiceMetrics:
                                 registry=self.registry)
         self.latency = Histogram("http_request_duration_seconds", "HTTP request latency", ["method", "route"],
                                  registry=self.registry)
-        self.outbox_pending = Gauge("outbox_pending_events", "Outbox rows not yet published",
+        self.outbox_backlog = Gauge("outbox_backlog_events", "Outbox rows not yet published (all of them)",
                                     registry=self.registry)
+        self.outbox_oldest_age = Gauge("outbox_oldest_pending_seconds",
+                                       "Age of the oldest outbox row not yet published (0 when none)",
+                                       registry=self.registry)
         self.events_published = Counter("events_published_total", "Events published to JetStream",
                                         ["subject"], registry=self.registry)
         self.events_consumed = Counter("events_consumed_total", "Events consumed, by outcome",

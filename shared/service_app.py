@@ -89,7 +89,7 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
     install_limits(app, settings)  # inside the metrics, so 413 and 429 answers are counted too
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_problem_handlers(app)
-    app.include_router(operations_router(metrics.registry, _readiness_checks))
+    app.include_router(operations_router(metrics.registry, _readiness_checks, _signals, _backlog))
     for router in definition.routers:
         app.include_router(router, responses=problem_responses())
     _document_problems(app)
@@ -110,7 +110,7 @@ def _document_problems(app: FastAPI) -> None:
 def _build_runtime(settings: ServiceSettings, definition: ServiceDefinition, metrics: ServiceMetrics) -> ServiceRuntime:
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
-    link = NatsLink(settings.nats_url, settings.service_name, settings.stream_name)
+    link = NatsLink.from_settings(settings)
     relay = OutboxRelay(session_factory, definition.outbox_model, link, metrics, settings.outbox_poll_seconds)
     runtime = ServiceRuntime(settings, engine, session_factory, link, relay, metrics,
                              definition.outbox_model, definition.inbox_model)
@@ -136,8 +136,22 @@ async def _shutdown(runtime: ServiceRuntime) -> None:
 
 
 async def _readiness_checks(request: Request) -> dict[str, bool]:
+    # Requests need only the database: events wait in the outbox and the consumers resume with NATS.
+    return {"database": await _database_ok(request.app.state.runtime.engine)}
+
+
+async def _signals(request: Request) -> dict:
+    return {"nats": {"connected": request.app.state.runtime.link.connected}}
+
+
+async def _backlog(request: Request) -> dict:
     runtime: ServiceRuntime = request.app.state.runtime
-    return {"database": await _database_ok(runtime.engine), "nats": runtime.link.connected}
+    try:
+        pending, oldest_seconds = await runtime.relay.measure_backlog()
+    except Exception:  # noqa: BLE001 - the database is away: readiness says so; the last figures stay
+        pending, oldest_seconds = None, None
+    return {"outbox_pending": pending, "oldest_pending_seconds": oldest_seconds,
+            "nats_connected": runtime.link.connected}
 
 
 async def _database_ok(engine: AsyncEngine) -> bool:

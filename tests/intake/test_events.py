@@ -47,11 +47,20 @@ async def test_petitions_taken_while_nats_is_down_are_published_exactly_once(dat
                                              json={"meeting_id": meeting["id"], "content": f"{CONTENT} Lần {index}."})
                 assert response.status_code == 201
                 ids.add(response.json()["id"])
-            assert (await intake.get("/readyz")).status_code == 503
+            # Intake still serves (it needs only its database); the backlog is a signal of its own.
+            ready = await intake.get("/readyz")
+            assert ready.status_code == 200, ready.text
+            assert ready.json()["checks"] == {"database": True}
+            assert ready.json()["nats"] == {"connected": False}
+            backlog = (await intake.get("/healthz/backlog")).json()
+            assert backlog["outbox_pending"] == 3 and backlog["nats_connected"] is False
+            assert backlog["oldest_pending_seconds"] >= 0
+            assert "outbox_backlog_events 3.0" in (await intake.get("/metrics")).text
             await asyncio.sleep(1.5)  # the relay tries, fails, backs off
             server.start()
             events = await wait_for_events(server.url, "petitions.received", ids, timeout=30)
-            assert (await intake.get("/readyz")).status_code == 200
+            assert (await intake.get("/readyz")).json()["nats"] == {"connected": True}
+            assert "outbox_backlog_events 0.0" in (await intake.get("/metrics")).text
         # A restart of the service republishes nothing that was already out.
         async with intake_client(database_url, server.url, tmp_path) as intake:
             await asyncio.sleep(1.5)

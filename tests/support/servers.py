@@ -66,6 +66,60 @@ class NatsServer:
         shutil.rmtree(self.store_dir, ignore_errors=True)
 
 
+class NatsCluster:
+    """A JetStream cluster of `size` nats-servers on this machine (streams with several replicas need one)."""
+
+    def __init__(self, size: int = 3):
+        self.ports = [free_port() for _ in range(size)]
+        self.route_ports = [free_port() for _ in range(size)]
+        self.store_dir = Path(tempfile.mkdtemp(prefix="nats-cluster-"))
+        self.processes: list[subprocess.Popen] = []
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"nats://127.0.0.1:{port}" for port in self.ports]
+
+    def start(self) -> None:
+        routes = ", ".join(f"nats-route://127.0.0.1:{port}" for port in self.route_ports)
+        for index, (port, route_port) in enumerate(zip(self.ports, self.route_ports)):
+            config = self.store_dir / f"n{index}.conf"
+            config.write_text(
+                f'server_name: n{index}\nlisten: "127.0.0.1:{port}"\n'
+                f'jetstream {{ store_dir: "{self.store_dir / f"n{index}"}" }}\n'
+                f'cluster {{ name: test, listen: "127.0.0.1:{route_port}", routes: [{routes}] }}\n')
+            self.processes.append(subprocess.Popen([nats_server_binary(), "-c", str(config)],
+                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for port in self.ports:
+            _wait_for_port(port)
+
+    async def wait_for_jetstream(self, timeout: float = 30.0) -> None:
+        """Until the cluster has elected its JetStream meta leader (a few seconds after start)."""
+        import asyncio
+
+        import nats
+
+        connection = await nats.connect(self.urls)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    await connection.jetstream(timeout=2).account_info()
+                    return
+                except Exception:  # noqa: BLE001 - not elected yet
+                    if time.monotonic() > deadline:
+                        raise
+                    await asyncio.sleep(0.3)
+        finally:
+            await connection.close()
+
+    def cleanup(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=10)
+        shutil.rmtree(self.store_dir, ignore_errors=True)
+
+
 def postgres_bin_dir() -> Path | None:
     for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
         if (candidate / "initdb").exists():
