@@ -43,7 +43,7 @@ async def _all(client: httpx.AsyncClient, path: str, limit: int) -> list[dict]:
 
 async def _outbox_pending(client: httpx.AsyncClient) -> float:
     metrics = (await client.get("/metrics")).text
-    return sum(float(value) for value in re.findall(r"^outbox_pending_events(?:\{[^}]*\})? ([0-9.e+]+)$",
+    return sum(float(value) for value in re.findall(r"^outbox_backlog_events(?:\{[^}]*\})? ([0-9.e+]+)$",
                                                     metrics, re.MULTILINE))
 
 

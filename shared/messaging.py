@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import json
 import logging
 import ssl
 from collections.abc import Awaitable, Callable
@@ -209,25 +210,68 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         async with self._session_factory() as session:
-            rows = (await session.execute(
-                select(self._outbox.seq, self._outbox.event_id, self._outbox.subject, self._outbox.payload)
-                .where(self._outbox.published_at.is_(None))
-                .order_by(self._outbox.seq).limit(self._batch_size)
-            )).all()
+            if session.bind.dialect.name == "postgresql":
+                return await self._publish_claimed(session)
+            # SQLite has one writer and runs one replica: read, publish, then mark.
+            rows = (await session.execute(self._unpublished())).all()
             await session.rollback()
         if not rows:
             return 0
-        if not self._link.connected or self._link.js is None:
-            raise NatsUnavailable(f"{len(rows)} events waiting for NATS")
+        self._check_connected(rows)
         done: list[int] = []
         try:
-            for seq, event_id, subject, payload in rows:
-                await self._link.js.publish(subject, payload.encode(), headers={"Nats-Msg-Id": event_id})
-                done.append(seq)
-                self._metrics.events_published.labels(subject=subject).inc()
+            await self._publish(rows, done)
         finally:
             await self._mark_published(done)
         return len(done)
+
+    async def _publish_claimed(self, session) -> int:
+        """Several replicas: each claims rows no other relay holds (FOR UPDATE SKIP LOCKED) and marks
+        them in the same transaction, so a row is sent by one relay at a time. A petition with an
+        earlier event still held by another relay waits for the next round: its order is kept."""
+        rows = (await session.execute(self._unpublished().with_for_update(skip_locked=True))).all()
+        if not rows:
+            await session.rollback()
+            return 0
+        self._check_connected(rows)
+        held_elsewhere = await self._earliest_held_elsewhere(session, rows)
+        free = [row for row in rows if row.seq < held_elsewhere.get(_petition_of(row.payload), row.seq + 1)]
+        done: list[int] = []
+        try:
+            await self._publish(free, done)
+        finally:
+            if done:
+                await session.execute(self._marked(done))
+            await session.commit()
+        return len(done)
+
+    async def _earliest_held_elsewhere(self, session, rows) -> dict[str | None, int]:
+        """Per petition, the first unpublished row before our last that another relay holds (a plain read
+        sees it): our rows of that petition after it wait for the next round."""
+        mine = [row.seq for row in rows]
+        ahead = (await session.execute(
+            select(self._outbox.seq, self._outbox.payload)
+            .where(self._outbox.published_at.is_(None), self._outbox.seq < max(mine), self._outbox.seq.not_in(mine))
+            .order_by(self._outbox.seq.desc())
+        )).all()
+        return {_petition_of(payload): seq for seq, payload in ahead}  # descending: the earliest is kept
+
+    def _unpublished(self):
+        return (select(self._outbox.seq, self._outbox.event_id, self._outbox.subject, self._outbox.payload)
+                .where(self._outbox.published_at.is_(None)).order_by(self._outbox.seq).limit(self._batch_size))
+
+    def _check_connected(self, rows) -> None:
+        if not self._link.connected or self._link.js is None:
+            raise NatsUnavailable(f"{len(rows)} events waiting for NATS")
+
+    async def _publish(self, rows, done: list[int]) -> None:
+        for seq, event_id, subject, payload in rows:
+            await self._link.js.publish(subject, payload.encode(), headers={"Nats-Msg-Id": event_id})
+            done.append(seq)
+            self._metrics.events_published.labels(subject=subject).inc()
+
+    def _marked(self, seqs: list[int]):
+        return update(self._outbox).where(self._outbox.seq.in_(seqs)).values(published_at=datetime.now(timezone.utc))
 
     async def measure_backlog(self) -> tuple[int, float]:
         """Unpublished rows and the age of the oldest, in seconds; also set as the backlog gauges."""
@@ -247,11 +291,12 @@ class OutboxRelay:
         if not seqs:
             return
         async with self._session_factory() as session:
-            await session.execute(
-                update(self._outbox).where(self._outbox.seq.in_(seqs))
-                .values(published_at=datetime.now(timezone.utc))
-            )
+            await session.execute(self._marked(seqs))
             await session.commit()
+
+
+def _petition_of(payload: str) -> str | None:
+    return json.loads(payload).get("petition_id")
 
 
 EventHandler = Callable[[UnitOfWork, Envelope], Awaitable[None]]

@@ -1,7 +1,7 @@
 """The whole system as real processes for fault injection: nats-server, PostgreSQL, uvicorn services.
 
 Each service runs as `make run` starts it (scripts/run.py's command and environment), on ports of its
-own, with its own PostgreSQL database; routing and monitoring run two replicas each.
+own, with its own PostgreSQL database; every service runs two replicas against it.
 """
 
 import os
@@ -18,7 +18,7 @@ from shared.migrations import upgrade
 from tests.support.servers import NatsServer, PostgresCluster, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-REPLICAS = {"intake": 1, "routing": 2, "monitoring": 2}
+REPLICAS = {"intake": 2, "routing": 2, "monitoring": 2}
 
 
 @dataclass

@@ -1,9 +1,12 @@
 """Faults while petitions are entered, corrected and answered; afterwards the services agree.
 
-kill -9 of NATS and of a routing replica, SIGSTOP of a monitoring replica past the ack wait, a
-PostgreSQL restart, two replicas of routing and monitoring; clients retry with an Idempotency-Key as
-a real client would. Then `make reconcile`'s comparison must find nothing. CHAOS_PETITIONS sets the
-size (`make chaos`: 1,000; `make test`: a small run that fits CI).
+Two replicas of every service on one PostgreSQL and one NATS. kill -9 of NATS and of one replica of
+each service (intake, routing, monitoring), SIGSTOP of the other monitoring replica past the ack
+wait, a PostgreSQL restart; clients spread over both replicas and retry with an Idempotency-Key as a
+real client would. Then `make reconcile`'s comparison must find nothing (nothing lost, nothing
+counted twice, every timeline ending on routing's last decision), no outbox holds anything, and the
+petition codes are 1..N without a gap. CHAOS_PETITIONS sets the size (`make chaos`: 1,000; `make
+test`: a small run that fits CI).
 """
 
 import asyncio
@@ -57,7 +60,7 @@ class Client:
 
 
 async def enter(client: Client, meeting_id: str, index: int, entered: list[str]) -> None:
-    intake = client.system.urls["intake"][0]
+    intake = client.system.urls["intake"][index % 2]  # both replicas take petitions
     headers = {**client.system.headers("secretariat"), "Idempotency-Key": f"chaos-{index}"}
     response = await client.send("POST", f"{intake}/petitions", headers,
                                  json={"meeting_id": meeting_id, "content": f"{CONFIDENT} Thôn số {index}."})
@@ -93,11 +96,33 @@ async def correct_and_answer(client: Client, entered: list[str], done: asyncio.E
     return corrected, answered
 
 
-def inject_faults(system: System) -> None:
-    system.kill_nats()
-    system.kill("routing", 0)
-    system.pause("monitoring", seconds=7.0, replica=0)  # past the 5 s ack wait
-    system.postgres.restart()
+async def every_petition(intake: httpx.AsyncClient) -> list[dict]:
+    items, cursor = [], None
+    while True:
+        page = (await intake.get("/petitions", params={"limit": 200, **({"cursor": cursor} if cursor else {})})).json()
+        items += page["items"]
+        if not (cursor := page.get("next_cursor")):
+            return items
+
+
+def faults(system: System) -> list:
+    """In order, each while a slice of the petitions is being entered (so each lands mid-load)."""
+    return [system.kill_nats, lambda: system.kill("intake", 0), lambda: system.kill("routing", 0),
+            lambda: system.kill("monitoring", 1),
+            lambda: system.pause("monitoring", seconds=7.0, replica=0),  # past the 5 s ack wait
+            system.postgres.restart]
+
+
+async def enter_during_faults(client: Client, meeting_id: str, entered: list[str]) -> None:
+    injected = faults(client.system)
+    size = -(-PETITIONS // len(injected))  # ceiling: every petition is in one slice
+    for number, fault in enumerate(injected):
+        running = asyncio.create_task(asyncio.to_thread(fault))
+        indices = range(number * size, min((number + 1) * size, PETITIONS))
+        for start in indices[::4]:
+            await asyncio.gather(*(enter(client, meeting_id, index, entered)
+                                   for index in range(start, min(start + 4, indices.stop))))
+        await running
 
 
 async def test_faults_lose_nothing_and_leave_the_services_in_agreement(system):
@@ -111,11 +136,7 @@ async def test_faults_lose_nothing_and_leave_the_services_in_agreement(system):
     entered: list[str] = []
     done = asyncio.Event()
     updates = asyncio.create_task(correct_and_answer(client, entered, done))
-    faults = asyncio.create_task(asyncio.to_thread(inject_faults, system))
-    for start in range(0, PETITIONS, 4):
-        await asyncio.gather(*(enter(client, meeting.json()["id"], index, entered)
-                               for index in range(start, min(start + 4, PETITIONS))))
-    await faults
+    await enter_during_faults(client, meeting.json()["id"], entered)
     done.set()
     corrected, answered = await asyncio.wait_for(updates, timeout=120)
     assert corrected and answered  # the load did what it says
@@ -124,10 +145,12 @@ async def test_faults_lose_nothing_and_leave_the_services_in_agreement(system):
                for name in ("intake", "routing", "monitoring")]
     try:
         assert await settled_differences(clients, settle=90) == []
-        listed = (await clients[0].get("/petitions", params={"limit": 200})).json()["items"]
+        listed = await every_petition(clients[0])
     finally:
         for reader in clients:
             await reader.aclose()
-    assert len(set(entered)) == PETITIONS and (PETITIONS > 200 or len(listed) == PETITIONS)
+    assert len(set(entered)) == PETITIONS and {item["id"] for item in listed} == set(entered)
+    numbers = sorted(int(item["code"].rsplit("-", 1)[1]) for item in listed)
+    assert numbers == list(range(1, PETITIONS + 1))  # two intakes: unique codes, no gap
     assert client.unexpected == []
     await client.http.aclose()

@@ -1,0 +1,93 @@
+"""Two outbox relays on one PostgreSQL database (two replicas of a service): each row published by one
+relay only, and a petition's events published in the order they were written."""
+
+import asyncio
+import json
+import uuid
+
+import nats
+import pytest
+from sqlalchemy.orm import DeclarativeBase
+
+from shared.db import make_engine, make_session_factory
+from shared.messaging import NatsLink, OutboxRelay
+from shared.observability import ServiceMetrics
+from shared.persistence import OutboxMixin
+from tests.support.servers import NatsServer
+
+pytestmark = pytest.mark.postgres
+PETITIONS, EVENTS_EACH = 20, 15
+SUBJECT = "petitions.relay_test"
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Outbox(OutboxMixin, _Base):
+    pass
+
+
+async def _fill(session_factory) -> None:
+    petitions = [str(uuid.uuid4()) for _ in range(PETITIONS)]
+    async with session_factory() as session:
+        for sequence in range(1, EVENTS_EACH + 1):  # interleaved: every petition's nth event, then the next
+            for petition_id in petitions:
+                session.add(_Outbox(event_id=str(uuid.uuid4()), subject=SUBJECT,
+                                    payload=json.dumps({"petition_id": petition_id, "sequence": sequence})))
+        await session.commit()
+
+
+
+async def test_two_relays_publish_each_row_once_and_in_order_per_petition(pg_cluster):
+    nats_server = NatsServer()
+    nats_server.start()
+    engine = make_engine(pg_cluster.create_database("relay"))
+    links: list[NatsLink] = []
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_Base.metadata.create_all)
+        session_factory = make_session_factory(engine)
+        await _fill(session_factory)
+        relays, metrics = [], []
+        for replica in range(2):
+            link = NatsLink(nats_server.url, f"relay-{replica}", "PETITIONS")
+            link.start()
+            await asyncio.wait_for(link.ready.wait(), timeout=20)
+            links.append(link)
+            metrics.append(ServiceMetrics(f"relay-{replica}"))
+            relays.append(OutboxRelay(session_factory, _Outbox, link, metrics[-1], batch_size=7))
+
+        async def drain(relay: OutboxRelay) -> None:
+            while await relay.publish_pending():
+                await asyncio.sleep(0)
+
+        await asyncio.gather(*(drain(relay) for relay in relays), *(drain(relay) for relay in relays))
+        while any([await relay.publish_pending() for relay in relays]):
+            pass
+
+        published = [m.registry.get_sample_value("events_published_total", {"subject": SUBJECT}) or 0
+                     for m in metrics]
+        assert sum(published) == PETITIONS * EVENTS_EACH, published  # no row sent by both relays
+        assert all(count > 0 for count in published), published  # both relays did work
+        order = await _published_sequences(nats_server.url)
+        assert len(order) == PETITIONS and all(seqs == list(range(1, EVENTS_EACH + 1)) for seqs in order.values())
+    finally:
+        for link in links:
+            await link.close()
+        await engine.dispose()
+        nats_server.cleanup()
+
+
+async def _published_sequences(url: str) -> dict[str, list[int]]:
+    connection = await nats.connect(url)
+    try:
+        js = connection.jetstream()
+        info = await js.stream_info("PETITIONS")
+        order: dict[str, list[int]] = {}
+        for seq in range(info.state.first_seq, info.state.last_seq + 1):
+            event = json.loads((await js.get_msg("PETITIONS", seq)).data)
+            order.setdefault(event["petition_id"], []).append(event["sequence"])
+        return order
+    finally:
+        await connection.close()
