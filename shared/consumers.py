@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 
 import nats
 from nats.js import api
+import structlog
 from pydantic import ValidationError
 
 from shared.events import DATA_TYPES, Envelope
@@ -82,6 +83,7 @@ class EventConsumer:
                 backoff = 0.2
             except (asyncio.TimeoutError, nats.errors.TimeoutError):
                 raise_if_cancelling()
+                self._metrics.consumer_pending.labels(consumer=self.spec.durable).set(0)  # nothing left to hand out
                 continue
             except Exception as exc:  # noqa: BLE001 - NATS away: retry, re-binding if needed
                 raise_if_cancelling()
@@ -94,6 +96,7 @@ class EventConsumer:
             await self.handle_batch(messages)
 
     async def handle_batch(self, messages: list) -> None:
+        self._count_delivery(messages)
         parsed = [(message, envelope) for message in messages
                   if (envelope := await self._parse(message)) is not None]
         if not parsed:
@@ -108,6 +111,17 @@ class EventConsumer:
                 return
         for (message, _), applied in zip(parsed, outcomes):
             await self._acknowledge(message, applied)
+
+    def _count_delivery(self, messages: list) -> None:
+        """Lag (what the stream still holds for this durable) and redeliveries, from the messages' metadata."""
+        for message in messages:
+            try:
+                metadata = message.metadata
+            except Exception:  # noqa: BLE001 - a message without JetStream metadata
+                continue
+            if metadata.num_delivered > 1:
+                self._metrics.redeliveries.labels(consumer=self.spec.durable).inc()
+            self._metrics.consumer_pending.labels(consumer=self.spec.durable).set(metadata.num_pending)
 
     async def handle(self, message) -> None:
         """Apply one message on its own (its batch failed, or a caller has a single message)."""
@@ -126,6 +140,10 @@ class EventConsumer:
             return None
 
     async def _handle_one(self, message, envelope: Envelope) -> None:
+        with structlog.contextvars.bound_contextvars(**_log_ids(envelope)):
+            await self._handle_one_logged(message, envelope)
+
+    async def _handle_one_logged(self, message, envelope: Envelope) -> None:
         try:
             applied = await self.apply(envelope)
         except (ValidationError, PoisonMessage) as exc:
@@ -154,7 +172,9 @@ class EventConsumer:
                 first = envelope.id in new  # a copy later in the same batch is a duplicate
                 if first:
                     new.discard(envelope.id)
-                    await self.spec.handler(uow, envelope)
+                    with structlog.contextvars.bound_contextvars(**_log_ids(envelope)):
+                        await self.spec.handler(uow, envelope)
+                        logger.debug("event applied", extra={"consumer": self.spec.durable, "type": envelope.type})
                 outcomes.append(first)
             await uow.commit()
         return outcomes
@@ -186,6 +206,10 @@ class EventConsumer:
                      self.spec.durable, message.subject, str(exc)[:300])
         self._metrics.events_consumed.labels(consumer=self.spec.durable, outcome="poison").inc()
         await quietly(message.term())
+
+
+def _log_ids(envelope: Envelope) -> dict:
+    return {"event_id": str(envelope.id), "petition_id": str(envelope.petition_id)}
 
 
 def retry_delay(message) -> float:

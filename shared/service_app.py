@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+import structlog
 
 from shared.auth import TokenVerifier, ensure_secret
 from shared.db import make_engine, make_session_factory
@@ -17,7 +18,13 @@ from shared.consumers import EventConsumer
 from shared.errors import document_problems_as_problem_json, install_problem_handlers, problem_responses
 from shared.limits import install_limits
 from shared.messaging import ConsumerSpec, NatsLink, OutboxRelay
-from shared.observability import MetricsMiddleware, ServiceMetrics
+from shared.observability import (
+    MetricsMiddleware,
+    RequestContextMiddleware,
+    ServiceMetrics,
+    bind_petition_id,
+    configure_logging,
+)
 from shared.operations import operations_router
 from shared.settings import ServiceSettings
 from shared.unit_of_work import UnitOfWork
@@ -73,10 +80,11 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
         runtime = _build_runtime(settings, definition, metrics)
         app.state.runtime = runtime
         app.state.token_verifier = make_verifier(settings)
-        runtime.link.start()
-        runtime.tasks.append(asyncio.create_task(runtime.relay.run(), name="outbox-relay"))
-        for consumer in runtime.consumers:
-            runtime.tasks.append(asyncio.create_task(consumer.run(), name=f"consumer-{consumer.spec.durable}"))
+        with structlog.contextvars.bound_contextvars(service=settings.service_name):  # copied into each task
+            runtime.link.start()
+            runtime.tasks.append(asyncio.create_task(runtime.relay.run(), name="outbox-relay"))
+            for consumer in runtime.consumers:
+                runtime.tasks.append(asyncio.create_task(consumer.run(), name=f"consumer-{consumer.spec.durable}"))
         if definition.on_start:
             await definition.on_start(runtime)
         try:
@@ -84,10 +92,12 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
         finally:
             await _shutdown(runtime)
 
+    configure_logging(settings.log_level)
     app = FastAPI(title=definition.title, description=definition.description, version="1.0.0",
-                  lifespan=lifespan)
+                  lifespan=lifespan, dependencies=[Depends(bind_petition_id)])
     install_limits(app, settings)  # inside the metrics, so 413 and 429 answers are counted too
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    app.add_middleware(RequestContextMiddleware, service=settings.service_name)  # outside: its id is on every line
     install_problem_handlers(app)
     app.include_router(operations_router(metrics.registry, _readiness_checks, _signals, _backlog))
     for router in definition.routers:

@@ -8,7 +8,6 @@ from services.monitoring.settings import MonitoringSettings
 from services.monitoring.spot_checks.router import router as spot_check_router
 from services.monitoring.tracking import handlers as tracking_handlers
 from services.monitoring.tracking.router import router as tracking_router
-from shared.observability import configure_logging
 from shared.service_app import ServiceDefinition, create_service_app
 
 DESCRIPTION = (
@@ -19,7 +18,6 @@ DESCRIPTION = (
 
 def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
     settings = settings or MonitoringSettings()
-    configure_logging(settings.log_level)
     definition = ServiceDefinition(
         title="Theo dõi giải quyết kiến nghị cử tri (monitoring)",
         description=DESCRIPTION,

@@ -90,6 +90,12 @@ async def test_a_batch_with_an_early_event_applies_the_rest_and_retries_it(datab
         metrics = runtime.metrics.registry.get_sample_value(
             "events_consumed_total", {"consumer": "monitoring-tracking", "outcome": "retry"})
         assert metrics >= 1
+        durable = {"consumer": "monitoring-tracking"}
+        await wait_until(lambda: _true(runtime.metrics.registry.get_sample_value(
+            "events_redelivered_total", durable) >= 1), timeout=20)  # the early event came back
+        await wait_until(lambda: _true(runtime.metrics.registry.get_sample_value(
+            "consumer_pending_messages", durable) == 0), timeout=20)  # no lag once all is handed out
+        assert runtime.metrics.registry.get_sample_value("process_resident_memory_bytes") > 0
 
 
 async def _at_least(runtime, count: int) -> bool:
@@ -109,7 +115,22 @@ async def test_a_killed_consumers_messages_come_back_within_seconds(database_url
 
     async with monitoring(database_url, nats_of_its_own.url, tmp_path) as runtime:
         waited = await wait_until(lambda: _at_least(runtime, 20), timeout=20)
+        redelivered = runtime.metrics.registry.get_sample_value("events_redelivered_total",
+                                                                {"consumer": "monitoring-tracking"})
     assert waited < spec.ack_wait_seconds + 5
+    assert redelivered == 40
+
+
+async def test_two_replicas_share_one_durable_and_apply_each_event_once(database_url, nats_of_its_own, tmp_path):
+    await publish(nats_of_its_own.url, *petitions(150, datetime.now(UTC) - timedelta(days=1)))
+    async with monitoring(database_url, nats_of_its_own.url, tmp_path) as first, \
+            monitoring(database_url, nats_of_its_own.url, tmp_path) as second:
+        await wait_until(lambda: _at_least(first, 150), timeout=60)
+        await asyncio.sleep(1)  # anything applied twice would have shown by now
+        applied = [replica.metrics.registry.get_sample_value(
+            "events_consumed_total", {"consumer": "monitoring-tracking", "outcome": "applied"}) or 0
+            for replica in (first, second)]
+    assert sum(applied) == 300  # every event applied, by one replica, once
 
 
 async def test_work_slower_than_the_ack_wait_is_not_redelivered(database_url, nats_of_its_own, tmp_path):

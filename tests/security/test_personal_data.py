@@ -11,6 +11,7 @@ import zipfile
 
 import pytest
 
+from shared.observability import json_log_handler
 from tests.intake.conftest import make_meeting
 from tests.monitoring.test_end_to_end import eventually, whole_chain
 from tests.routing.conftest import CONFIDENT
@@ -36,13 +37,24 @@ async def _report_texts(monitoring, headers) -> dict[str, str]:
     return texts
 
 
-async def test_personal_data_stays_in_intake(database_url, isolated_nats, tmp_path, caplog):
+@pytest.fixture
+def json_logs():
+    """What the services' JSON log handler writes, as it would reach the IT office's log collector."""
+    stream = io.StringIO()
+    handler = json_log_handler(stream)
+    logging.getLogger().addHandler(handler)
+    yield stream
+    logging.getLogger().removeHandler(handler)
+
+
+async def test_personal_data_stays_in_intake(database_url, isolated_nats, tmp_path, caplog, json_logs):
     caplog.set_level(logging.DEBUG)
     async with whole_chain(database_url, isolated_nats.url, tmp_path) as (intake, monitoring, settings):
+        logging.getLogger().setLevel(logging.DEBUG)  # the apps set LOG_LEVEL's INFO; the consumers' lines too
         secretariat = intake.headers_for("secretariat")
         meeting = await make_meeting(intake, secretariat)
         petitioner = {"name": NAME, "address": ADDRESS, "phone": PHONE}
-        created = await intake.post("/petitions", headers=secretariat, json={
+        created = await intake.post("/petitions", headers={**secretariat, "X-Request-ID": "kn-trace-1"}, json={
             "meeting_id": meeting["id"], "content": CONFIDENT, "petitioners": [petitioner]})
         assert created.status_code == 201 and created.json()["petitioners"] == [petitioner]
         refused = await intake.post("/petitions", headers=secretariat, json={
@@ -62,6 +74,17 @@ async def test_personal_data_stays_in_intake(database_url, isolated_nats, tmp_pa
                                                          headers=intake.headers_for("committee"))).text,
                 **await _report_texts(monitoring, committee)}
         seen["logs"] = "\n".join(record.getMessage() + (record.exc_text or "") for record in caplog.records)
+        seen["json logs"] = json_logs.getvalue()
         leaks = {where: secret for where, text in seen.items() for secret in SECRETS if secret in text}
         assert leaks == {}
         assert CONFIDENT[:20] in seen["events"]  # the grep does look at the right texts
+    assert created.headers["x-request-id"] == "kn-trace-1"
+    lines = [json.loads(line) for line in json_logs.getvalue().splitlines()]  # every line is one JSON object
+    assert {"service": "intake", "request_id": "kn-trace-1", "method": "POST", "route": "/petitions",
+            "status": 201}.items() <= next(line for line in lines if line.get("request_id") == "kn-trace-1").items()
+    assert any(line.get("service") == "monitoring" and line.get("route") == "/petitions/{petition_id}/status"
+               and line.get("petition_id") == petition_id for line in lines)
+    applied = [line for line in lines
+               if line.get("event") == "event applied" and line.get("petition_id") == petition_id]
+    assert {line["service"] for line in applied} >= {"routing", "monitoring"}
+    assert all(line["event_id"] for line in applied)

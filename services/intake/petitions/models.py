@@ -74,6 +74,9 @@ class PetitionLink(Base):
     # A link the secretariat undid stays here, marked with who undid it and when.
     undone_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     undone_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The requests (X-Request-ID) that made and undid the link, to trace a change to its request.
+    request_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    undone_request_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class PetitionCodeCounter(Base):

@@ -49,12 +49,13 @@ async def similar_to_draft(db: AsyncSession, payload: DraftIn, catalog: Catalog,
     return [_out(found) for found in await repeats.find_repeats(db, draft, catalog, rarity)]
 
 
-async def unlink_petition(uow: UnitOfWork, petition: Petition, user: Principal) -> Petition:
+async def unlink_petition(uow: UnitOfWork, petition: Petition, user: Principal,
+                          request_id: str | None = None) -> Petition:
     """Undo the petition's repeat link; the link row stays, marked undone. Its own repeats stay with it."""
     link = await petition_repository.active_link(uow.session, petition.id)
     if petition.repeat_of is None or link is None:
         raise conflict("Kiến nghị này không được liên kết là lặp lại của kiến nghị nào")
-    link.undone_at, link.undone_by = utcnow(), user.sub
+    link.undone_at, link.undone_by, link.undone_request_id = utcnow(), user.sub, request_id
     earlier_id, petition.repeat_of, petition.matter_id = petition.repeat_of, None, None
     petition_service.emit_link_change(uow, petition, PetitionUnlinked(earlier_id=earlier_id, by=user.sub))
     await _regroup_under(uow, petition, user)

@@ -20,6 +20,7 @@ from shared.auth import Principal, require_roles
 from shared.errors import not_found
 from shared.idempotency import IdempotencyDep, UploadKeyDep, of_upload, remember, replay_or_claim
 from shared.limits import body_too_large
+from shared.observability import RequestId
 from shared.pagination import Instant
 from shared.service_app import UowDep
 
@@ -123,18 +124,19 @@ async def similar_petitions(petition_id: uuid.UUID, uow: UowDep, request: Reques
 
 
 @router.post("/petitions/{petition_id}/link", response_model=PetitionOut)
-async def link_petition(petition_id: uuid.UUID, payload: LinkRequest, uow: UowDep, user: Writer):
+async def link_petition(petition_id: uuid.UUID, payload: LinkRequest, uow: UowDep, user: Writer,
+                        request_id: RequestId):
     petition = await _existing(uow, petition_id)
-    await petition_service.link_petition(uow, petition, payload.earlier_id, user)
+    await petition_service.link_petition(uow, petition, payload.earlier_id, user, request_id)
     await uow.commit()
     return _out(petition, None, user)
 
 
 @router.delete("/petitions/{petition_id}/link", response_model=PetitionOut)
-async def unlink_petition(petition_id: uuid.UUID, uow: UowDep, user: Writer):
+async def unlink_petition(petition_id: uuid.UUID, uow: UowDep, user: Writer, request_id: RequestId):
     """Undo a repeat link (the link stays in the petition's history, marked undone)."""
     petition = await _existing(uow, petition_id)
-    await repeats_service.unlink_petition(uow, petition, user)
+    await repeats_service.unlink_petition(uow, petition, user, request_id)
     await uow.commit()
     return _out(petition, None, user)
 

@@ -117,6 +117,8 @@ class LinkOut(BaseModel):
     linked_by: str
     undone_at: datetime | None
     undone_by: str | None
+    request_id: str | None = None
+    undone_request_id: str | None = None
 
 
 class LinkRequest(BaseModel):

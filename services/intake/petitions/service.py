@@ -73,7 +73,8 @@ async def list_petitions(db: AsyncSession, filters: PetitionFilters, limit: int,
     return rows[:limit], next_cursor
 
 
-async def link_petition(uow: UnitOfWork, petition: Petition, earlier_id: uuid.UUID, user: Principal) -> Petition:
+async def link_petition(uow: UnitOfWork, petition: Petition, earlier_id: uuid.UUID, user: Principal,
+                        request_id: str | None = None) -> Petition:
     earlier = await petition_repository.get(uow.session, earlier_id)
     if earlier is None:
         raise invalid("earlier_id", f"Kiến nghị {earlier_id} không tồn tại")
@@ -84,7 +85,8 @@ async def link_petition(uow: UnitOfWork, petition: Petition, earlier_id: uuid.UU
         raise conflict("Liên kết này tạo vòng lặp: kiến nghị trước đã được liên kết với kiến nghị này")
     petition.repeat_of, petition.matter_id = earlier.id, matter_id
     await petition_repository.add_link(uow.session, PetitionLink(
-        petition_id=petition.id, earlier_id=earlier.id, matter_id=matter_id, linked_by=user.sub))
+        petition_id=petition.id, earlier_id=earlier.id, matter_id=matter_id, linked_by=user.sub,
+        request_id=request_id))
     emit_link_change(uow, petition, PetitionLinked(earlier_id=earlier.id, matter_id=matter_id, by=user.sub))
     # Repeats already linked to this petition now belong to the older matter too.
     for repeat in await petition_repository.in_matter(uow.session, petition.id):

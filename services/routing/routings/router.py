@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from services.routing.base import IdempotencyRecord
 from services.routing.roles import ROUTING_DECIDERS, ROUTING_READERS
@@ -15,15 +15,12 @@ from services.routing.routings.schemas import (
 )
 from shared.auth import Principal, require_roles
 from shared.idempotency import IdempotencyDep, remember, replay_or_claim
+from shared.observability import RequestId
 from shared.service_app import UowDep
 
 router = APIRouter(tags=["phân loại, chuyển kiến nghị"])
 Reader = Annotated[Principal, Depends(require_roles(*ROUTING_READERS))]
 Decider = Annotated[Principal, Depends(require_roles(*ROUTING_DECIDERS))]
-
-
-def request_source(request: Request) -> str:
-    return f"request:{request.headers.get('x-request-id') or uuid.uuid4()}"
 
 
 def _detail(routing, history) -> RoutingOut:
@@ -54,11 +51,11 @@ async def get_routing(petition_id: uuid.UUID, uow: UowDep, user: Reader):
 
 @router.post("/routings/{petition_id}/assignment", response_model=RoutingOut,
              summary="Thư ký xác nhận hoặc điều chỉnh cơ quan giải quyết")
-async def assign(petition_id: uuid.UUID, payload: AssignmentIn, request: Request, uow: UowDep, user: Decider,
-                 idempotency: IdempotencyDep):
+async def assign(petition_id: uuid.UUID, payload: AssignmentIn, uow: UowDep, user: Decider,
+                 idempotency: IdempotencyDep, request_id: RequestId):
     if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
         return first
-    routing = await routing_service.assign(uow, petition_id, payload, user, request_source(request))
+    routing = await routing_service.assign(uow, petition_id, payload, user, f"request:{request_id}")
     answer = _detail(routing, (await routing_service.get_routing(uow, petition_id, user))[1])
     await remember(uow, IdempotencyRecord, idempotency, user.sub, 200, answer)
     await uow.commit()  # last: a failure after it would answer an error for an applied change
