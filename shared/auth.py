@@ -50,32 +50,63 @@ def issue_token(secret: bytes, sub: str, role: str, agency: str | None = None, d
 
 
 class TokenVerifier:
+    """HS256 with the run folder's secret, or RS256 with the provider's JWKS (keys rotate through it).
+
+    Issuer and audience are checked when given (production requires both); the role and the agency
+    are read at dotted claim paths, so a provider's own layout (Keycloak: realm_access.roles) works.
+    """
+
     def __init__(self, secret: bytes | None = None, jwks_url: str | None = None,
-                 issuer: str | None = None, audience: str | None = None):
+                 issuer: str | None = None, audience: str | None = None, roles_claim: str = "role",
+                 agency_claim: str = "agency", jwks_cache_seconds: float = 300, jwks_cooldown_seconds: float = 30):
         self._secret = secret
-        self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
+        # No per-key cache: it never expires, and a key the provider withdrew must stop working.
+        self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=False, lifespan=jwks_cache_seconds,
+                                     cooldown_duration=jwks_cooldown_seconds, timeout=5) if jwks_url else None
         self._issuer = issuer
         self._audience = audience
+        self._roles_claim = roles_claim
+        self._agency_claim = agency_claim
 
     def verify(self, token: str) -> Principal:
         try:
             claims = self._decode(token)
         except jwt.PyJWTError as exc:
             raise _unauthorized(f"Token không hợp lệ: {exc}") from exc
-        role = claims.get("role")
-        if role not in ROLES:
-            raise _unauthorized("Token thiếu vai trò (role) hợp lệ")
-        if role == "agency" and not claims.get("agency"):
+        role = self._role(claim_at(claims, self._roles_claim))
+        agency = claim_at(claims, self._agency_claim)
+        if role == "agency" and not (isinstance(agency, str) and agency):
             raise _unauthorized("Token vai trò agency thiếu mã cơ quan (agency)")
-        return Principal(sub=str(claims.get("sub", "")), role=role, agency=claims.get("agency"))
+        return Principal(sub=str(claims.get("sub", "")), role=role,
+                         agency=agency if isinstance(agency, str) and agency else None)
+
+    def _role(self, found) -> str:
+        # A provider lists every role of the user (offline_access, ...): exactly one must be one of ours.
+        ours = [found] if found in ROLES else [role for role in ROLES if isinstance(found, list) and role in found]
+        if len(ours) != 1:
+            detail = "nhiều vai trò" if ours else "vai trò hợp lệ"
+            raise _unauthorized(f"Token cần đúng một vai trò ({', '.join(ROLES)}) ở '{self._roles_claim}'; "
+                                f"token này mang {detail}")
+        return ours[0]
 
     def _decode(self, token: str) -> dict:
-        options = {"require": ["sub", "exp"]}
+        required = ["sub", "exp"] + (["iss"] if self._issuer else []) + (["aud"] if self._audience else [])
+        options = {"require": required}
         if self._jwks is not None:
             key = self._jwks.get_signing_key_from_jwt(token).key
             return jwt.decode(token, key, algorithms=["RS256"], issuer=self._issuer,
                               audience=self._audience, options=options)
         return jwt.decode(token, self._secret, algorithms=["HS256"], options=options)
+
+
+def claim_at(claims: dict, path: str):
+    """The claim at a dotted path (realm_access.roles), or None."""
+    found = claims
+    for part in path.split("."):
+        if not isinstance(found, dict):
+            return None
+        found = found.get(part)
+    return found
 
 
 def _unauthorized(detail: str) -> ProblemError:

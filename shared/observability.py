@@ -128,6 +128,11 @@ async def bind_petition_id(request: Request) -> None:
         structlog.contextvars.bind_contextvars(petition_id=str(petition_id))
 
 
+def _drop_message_copy(_logger, _name, event_dict: dict) -> dict:
+    event_dict.pop("message", None)  # the stdlib's copy of "event", set while formatting
+    return event_dict
+
+
 def json_log_handler(stream=None) -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
@@ -140,6 +145,7 @@ def json_log_handler(stream=None) -> logging.Handler:
         ],
         processors=[
             structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            _drop_message_copy,
             structlog.processors.format_exc_info,
             structlog.processors.JSONRenderer(ensure_ascii=False),
         ],

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
+# Served without a token on every app (probes and the Prometheus scraper have none).
+OPERATION_PATHS = ("/healthz", "/healthz/backlog", "/readyz", "/metrics")
 ReadinessChecks = Callable[[Request], Awaitable[dict[str, bool]]]
 Signals = Callable[[Request], Awaitable[dict]]
 

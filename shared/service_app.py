@@ -66,10 +66,12 @@ class ServiceDefinition:
 
 
 def make_verifier(settings: ServiceSettings) -> TokenVerifier:
+    claims = {"issuer": settings.auth_issuer, "audience": settings.auth_audience,
+              "roles_claim": settings.auth_roles_claim, "agency_claim": settings.auth_agency_claim}
     if settings.auth_jwks_url:
-        return TokenVerifier(jwks_url=settings.auth_jwks_url, issuer=settings.auth_issuer,
-                             audience=settings.auth_audience)
-    return TokenVerifier(secret=ensure_secret(settings.jwt_secret_file))
+        return TokenVerifier(jwks_url=settings.auth_jwks_url, jwks_cache_seconds=settings.auth_jwks_cache_seconds,
+                             jwks_cooldown_seconds=settings.auth_jwks_refresh_cooldown_seconds, **claims)
+    return TokenVerifier(secret=ensure_secret(settings.jwt_secret_file), **claims)
 
 
 def create_service_app(settings: ServiceSettings, definition: ServiceDefinition) -> FastAPI:

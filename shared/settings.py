@@ -39,6 +39,11 @@ class ServiceSettings(BaseSettings):
     auth_audience: str | None = _either("AUTH_AUDIENCE", "JWT_AUDIENCE")
     # Where the role is in the token: a dotted path to a string or a list (Keycloak: realm_access.roles).
     auth_roles_claim: str = Field(default="role", validation_alias=AliasChoices("AUTH_ROLES_CLAIM", "JWT_ROLES_CLAIM"))
+    auth_agency_claim: str = "agency"  # dotted path too
+    # The JWKS is read again after this long (a removed key stops being accepted), and at once for a token
+    # signed by a key it does not know, at most once per cooldown (a flood of made-up key ids costs nothing).
+    auth_jwks_cache_seconds: float = Field(default=300, gt=0)
+    auth_jwks_refresh_cooldown_seconds: float = Field(default=30, ge=0)
     outbox_poll_seconds: float = Field(default=1.0, gt=0)
     # Limits checked before any work (shared/limits.py); the import limit also applies at the web proxy.
     body_max_bytes: int = Field(default=1024 * 1024, gt=0)

@@ -25,6 +25,7 @@ from services.routing.routings import service as routing_service
 from services.routing.settings import RoutingSettings
 from shared.auth import ensure_secret, issue_token
 from shared.migrations import upgrade
+from shared.operations import OPERATION_PATHS
 from tests.monitoring.support import assigned_petition
 from tests.routing.conftest import CONFIDENT, received
 from tests.support.apps import running_app
@@ -96,7 +97,7 @@ async def _check(client, app, secret: bytes, calls: list[Call], ids: dict[str, s
 def _documented(app) -> set[tuple[str, str]]:
     operations = app.openapi()["paths"]
     return {(method.upper(), path) for path, item in operations.items() for method in item
-            if path not in ("/healthz", "/readyz", "/metrics")}
+            if path not in OPERATION_PATHS}
 
 
 async def _migrated(service: str, tmp_path) -> str:

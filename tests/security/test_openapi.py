@@ -9,8 +9,8 @@ from services.monitoring.settings import MonitoringSettings
 from services.routing.app import create_app as create_routing
 from services.routing.settings import RoutingSettings
 from shared.errors import DOCUMENTED_STATUSES, PROBLEM_MEDIA_TYPE
+from shared.operations import OPERATION_PATHS as OPERATIONS
 
-OPERATIONS = ("/healthz", "/readyz", "/metrics")
 SERVICES = [(create_intake, IntakeSettings), (create_routing, RoutingSettings),
             (create_monitoring, MonitoringSettings)]
 

@@ -28,6 +28,7 @@ from services.routing.app import create_app as create_routing
 from services.routing.settings import RoutingSettings
 from shared.auth import ensure_secret, issue_token
 from shared.migrations import upgrade
+from shared.operations import OPERATION_PATHS
 from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 SERVICES = {"intake": (IntakeSettings, create_intake), "routing": (RoutingSettings, create_routing),
             "monitoring": (MonitoringSettings, create_monitoring)}
 SENT = [0]
-OPERATIONS = ("/healthz", "/readyz", "/metrics")  # /readyz is a 503 here on purpose: no NATS runs
+OPERATIONS = OPERATION_PATHS
 FEW = settings(max_examples=int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10")), deadline=None, derandomize=True, database=None,
                suppress_health_check=list(HealthCheck))
 
