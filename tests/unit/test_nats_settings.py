@@ -1,13 +1,20 @@
 """Connection settings that an operator's manifests give: a server list, TLS, the stream's size and replicas."""
 
 import asyncio
+import ipaddress
+import subprocess
+from datetime import datetime, timedelta, timezone
 
 import nats
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from shared.messaging import NatsLink, ensure_stream, stream_config
 from shared.settings import ServiceSettings
-from tests.support.servers import NatsCluster, free_port
+from tests.support.servers import NatsCluster, _wait_for_port, free_port, nats_server_binary
 
 
 async def test_a_comma_separated_server_list_connects_past_a_dead_server(nats_server, tmp_path):
@@ -70,3 +77,63 @@ async def test_a_start_never_lowers_what_an_operator_set_on_the_server(nats_clus
         assert (await js.stream_info("OPS")).config.max_age == 120 * 86400.0
     finally:
         await connection.close()
+
+
+def _certificates(directory) -> dict[str, object]:
+    """A CA, and a server and a client certificate it signed (the server's for 127.0.0.1)."""
+    now = datetime.now(timezone.utc)
+
+    def make(name: str, issuer=None, issuer_key=None, ca: bool = False, server: bool = False):
+        key = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer.subject if issuer else subject)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - timedelta(minutes=1)).not_valid_after(now + timedelta(hours=1))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if server:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        certificate = builder.sign(issuer_key or key, hashes.SHA256())
+        paths = {"cert": directory / f"{name}.pem", "key": directory / f"{name}-key.pem"}
+        paths["cert"].write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        paths["key"].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                   serialization.NoEncryption()))
+        return certificate, key, paths
+
+    ca, ca_key, ca_paths = make("ca", ca=True)
+    _, _, server = make("server", ca, ca_key, server=True)
+    _, _, client = make("client", ca, ca_key)
+    return {"ca": ca_paths["cert"], "server": server, "client": client}
+
+
+async def test_tls_with_a_client_certificate_connects(tmp_path):
+    files = _certificates(tmp_path)
+    port = free_port()
+    config = tmp_path / "tls.conf"
+    config.write_text(f'listen: "127.0.0.1:{port}"\njetstream {{ store_dir: "{tmp_path / "js"}" }}\n'
+                      f'tls {{ cert_file: "{files["server"]["cert"]}", key_file: "{files["server"]["key"]}", '
+                      f'ca_file: "{files["ca"]}", verify: true }}\n')
+    server = subprocess.Popen([nats_server_binary(), "-c", str(config)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port)
+        url = f"tls://127.0.0.1:{port}"
+        settings = ServiceSettings(run_dir=tmp_path, nats_url=url, nats_tls_ca=files["ca"],
+                                   nats_tls_cert=files["client"]["cert"], nats_tls_key=files["client"]["key"])
+        link = NatsLink.from_settings(settings)
+        link.start()
+        try:
+            await asyncio.wait_for(link.ready.wait(), timeout=20)  # connected, and the stream made over TLS
+        finally:
+            await link.close()
+        without_certificate = NatsLink.from_settings(ServiceSettings(run_dir=tmp_path, nats_url=url,
+                                                                     nats_tls_ca=files["ca"]))
+        without_certificate.start()
+        try:
+            with pytest.raises(TimeoutError):  # the server asks for a client certificate: never connected
+                await asyncio.wait_for(without_certificate.ready.wait(), timeout=3)
+        finally:
+            await without_certificate.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
