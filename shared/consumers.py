@@ -13,8 +13,8 @@ from collections.abc import Callable
 from contextlib import asynccontextmanager
 
 import nats
-from nats.js import api
 import structlog
+from nats.js import api
 from pydantic import ValidationError
 
 from shared.events import DATA_TYPES, Envelope

@@ -158,8 +158,11 @@ def never_lower(current: api.StreamConfig, wanted: api.StreamConfig) -> api.Stre
 
 
 def _looser(current, wanted, unlimited):
-    if current in (None, unlimited) or wanted == unlimited:
-        return unlimited
+    # Settings without a limit express no wish: the server's value (an operator's, perhaps) stays.
+    if current is None:
+        return wanted
+    if current == unlimited or wanted == unlimited:
+        return current
     return max(current, wanted)
 
 

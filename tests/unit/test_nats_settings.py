@@ -75,6 +75,10 @@ async def test_a_start_never_lowers_what_an_operator_set_on_the_server(nats_clus
         higher = settings.model_copy(update={"stream_max_age_days": 120})
         await ensure_stream(js, higher)
         assert (await js.stream_info("OPS")).config.max_age == 120 * 86400.0
+        # A service started without limits in its settings leaves the server's limits alone.
+        await ensure_stream(js, ServiceSettings(run_dir=tmp_path, stream_name="OPS"))
+        kept = (await js.stream_info("OPS")).config
+        assert (kept.num_replicas, kept.max_age, kept.max_bytes) == (3, 120 * 86400.0, 4 * 2**30)
     finally:
         await connection.close()
 
