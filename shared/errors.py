@@ -177,9 +177,12 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception):
         if database_unavailable(exc):  # a driver error SQLAlchemy let through unwrapped (e.g. at connect)
             return await _database(request, exc)
+        # Answered outside every middleware: the request id is added here, to the log line and the answer.
+        request_id = getattr(request.state, "request_id", None)
         logger.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.url.path,
-                     where_it_failed(exc))
-        return problem_response(ProblemError(500, "Lỗi không mong đợi; đã được ghi nhận."))
+                     where_it_failed(exc), extra={"request_id": request_id} if request_id else None)
+        return problem_response(ProblemError(500, "Lỗi không mong đợi; đã được ghi nhận."),
+                                headers={"X-Request-ID": request_id} if request_id else None)
 
 
 def where_it_failed(exc: BaseException) -> str:
