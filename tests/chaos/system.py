@@ -38,7 +38,7 @@ class System:
                 self._start_service(name, replica, database_url)
         for name in REPLICAS:
             for url in self.urls[name]:
-                wait_ready(url)
+                wait_ready(url, timeout=180)  # a first start trains routing's model; a busy machine is slow
 
     def _start_service(self, name: str, replica: int, database_url: str) -> None:
         port = free_port()
