@@ -55,7 +55,7 @@ class System:
         child.process.send_signal(signal.SIGKILL)
         child.process.wait(timeout=10)
         child.start()
-        wait_ready(self.urls[name][replica])
+        wait_ready(self.urls[name][replica], timeout=90)
 
     def pause(self, name: str, seconds: float, replica: int = 0) -> None:
         """SIGSTOP for `seconds`, then SIGCONT: a process that hangs while holding messages and locks."""
