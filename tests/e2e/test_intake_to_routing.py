@@ -7,9 +7,9 @@ import uuid
 import pytest
 
 from shared.events import PetitionReturned
+from tests.support.events import publish_event, stream_events, wait_for_events
 from tests.support.intake import intake_client, make_meeting
 from tests.support.routing import CONFIDENT, received, routing_client
-from tests.support.events import publish_event, stream_events, wait_for_events
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

@@ -10,12 +10,12 @@ from services.monitoring.app import create_app
 from services.monitoring.settings import MonitoringSettings
 from shared.events import PetitionRouted
 from shared.migrations import upgrade
+from tests.support.apps import auth_headers, running_app
+from tests.support.chain import eventually
+from tests.support.events import publish_event
 from tests.support.intake import intake_client, make_meeting
 from tests.support.monitoring import MIGRATIONS
-from tests.support.chain import eventually
 from tests.support.routing import CONFIDENT, routing_client
-from tests.support.apps import auth_headers, running_app
-from tests.support.events import publish_event
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

@@ -6,9 +6,9 @@ import pytest
 
 from tests.support.apps import auth_headers
 from tests.support.chain import eventually, whole_chain
+from tests.support.events import wait_for_events
 from tests.support.intake import make_meeting
 from tests.support.routing import CONFIDENT
-from tests.support.events import wait_for_events
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 

@@ -31,6 +31,5 @@ class ServiceClient(httpx.AsyncClient):
 
 @asynccontextmanager
 async def running_app(app: FastAPI, token_settings: ServiceSettings | None = None):
-    async with app.router.lifespan_context(app):
-        async with ServiceClient(app, token_settings) as client:
-            yield client
+    async with app.router.lifespan_context(app), ServiceClient(app, token_settings) as client:
+        yield client

@@ -25,9 +25,9 @@ from services.routing.routings import service as routing_service
 from services.routing.settings import RoutingSettings
 from shared.auth import ensure_secret, issue_token
 from shared.migrations import upgrade
+from tests.support.apps import running_app
 from tests.support.monitoring import assigned_petition
 from tests.support.routing import CONFIDENT, received
-from tests.support.apps import running_app
 from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -11,11 +11,11 @@ import zipfile
 
 import pytest
 
-from tests.support.intake import make_meeting
-from tests.support.chain import eventually, whole_chain
-from tests.support.routing import CONFIDENT
 from tests.support.apps import auth_headers
+from tests.support.chain import eventually, whole_chain
 from tests.support.events import stream_events
+from tests.support.intake import make_meeting
+from tests.support.routing import CONFIDENT
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 NAME, ADDRESS, PHONE = "Đinh Thị Riêng Tư", "Xóm Kín, thôn Giấu Tên", "0911222333"

@@ -7,8 +7,8 @@ import uuid
 import pytest
 
 from shared.events import PetitionRouted, StatusChanged
-from tests.support.intake import intake_client, make_meeting
 from tests.support.events import publish_event, publish_raw, stream_events, wait_for_events
+from tests.support.intake import intake_client, make_meeting
 from tests.support.servers import NatsServer
 
 CONTENT = "Cử tri đề nghị sửa chữa cầu treo thôn Nà Héc bị hư hỏng, đi lại nguy hiểm."

@@ -1,7 +1,7 @@
 import uuid
 
-from tests.support.intake import make_meeting
 from tests.support.events import wait_for_events
+from tests.support.intake import make_meeting
 
 FIRST = "Cử tri xã Tân Trào đề nghị sửa chữa tuyến đường ĐT.186 đoạn qua xã bị sạt lở, xuống cấp nghiêm trọng."
 AGAIN = "Cử tri tiếp tục đề nghị sửa chữa tuyến đường ĐT.186 đoạn qua xã Tân Trào xuống cấp, sạt lở."

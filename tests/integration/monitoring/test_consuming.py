@@ -18,9 +18,8 @@ from shared.consumers import EventConsumer
 from shared.messaging import ConsumerSpec, NatsLink, ensure_stream
 from shared.migrations import upgrade
 from shared.observability import ServiceMetrics
-from tests.support.monitoring import MIGRATIONS
-from tests.support.monitoring import received, routed
 from tests.support.apps import running_app
+from tests.support.monitoring import MIGRATIONS, received, routed
 from tests.support.servers import NatsServer
 
 UTC = timezone.utc

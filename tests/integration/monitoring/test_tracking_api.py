@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from services.monitoring.base import OutboxMessage
-from tests.support.monitoring import assigned_petition, deliver, received, routed
 from tests.support.apps import auth_headers
+from tests.support.monitoring import assigned_petition, deliver, received, routed
 
 UTC = timezone.utc
 AGENCY = "08.SGTVT"

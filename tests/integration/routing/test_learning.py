@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 from services.routing.learning.models import ModelVersion, TrainingExample
 from services.routing.routings import service as routing_service
 from shared.events import PetitionReturned
-from tests.support.routing import DEAD_NATS, received, routing_client
 from tests.integration.routing.test_api import seed_routing
+from tests.support.routing import DEAD_NATS, received, routing_client
 
 # Rules send a martyrs' memorial to the labour department (người có công); this council's practice,
 # as the secretariat keeps correcting, is that the district builds and repairs it.
