@@ -3,11 +3,14 @@
 from fastapi import FastAPI, Request
 
 from services.monitoring import labels
+from services.monitoring.errors import DomainError, InvalidValue
 from services.monitoring.tracking import state_machine as sm
-from shared.errors import FieldError, ProblemError, conflict, problem_response
+from shared.errors import FieldError, ProblemError, conflict, invalid, problem_response
 
 
-def as_problem(error: sm.LifecycleError) -> ProblemError:
+def as_problem(error: DomainError) -> ProblemError:
+    if isinstance(error, InvalidValue):
+        return invalid(error.field, error.message)
     if isinstance(error, sm.MissingDetails):
         errors = [FieldError(name, message) for name, message in zip(error.fields, error.messages, strict=True)]
         return ProblemError(422, "; ".join(error.messages), type="/problems/validation", errors=errors)
@@ -19,7 +22,7 @@ def as_problem(error: sm.LifecycleError) -> ProblemError:
 
 
 def install(app: FastAPI) -> None:
-    async def _lifecycle(_request: Request, error: sm.LifecycleError):
+    async def _domain(_request: Request, error: DomainError):
         return problem_response(as_problem(error))
 
-    app.add_exception_handler(sm.LifecycleError, _lifecycle)
+    app.add_exception_handler(DomainError, _domain)

@@ -7,6 +7,8 @@ A spot-check finding `not_resolved` reopens a resolved petition: resolved -> in_
 
 from collections.abc import Mapping
 
+from services.monitoring.errors import DomainError
+
 AWAITING_ROUTING = "awaiting_routing"
 ASSIGNED = "assigned"
 IN_PROGRESS = "in_progress"
@@ -47,8 +49,8 @@ FIELD_MESSAGES = {
 }
 
 
-class LifecycleError(Exception):
-    """A change the petition's rules refuse. Domain errors know no HTTP: the service's edge maps them."""
+class LifecycleError(DomainError):
+    """A change the petition's life cycle refuses."""
 
 
 class IllegalTransition(LifecycleError):

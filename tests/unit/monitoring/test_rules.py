@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from services.monitoring.errors import InvalidValue
 from services.monitoring.reports.breakdowns import breakdown, percentages
 from services.monitoring.reports.periods import month_period
 from services.monitoring.spot_checks.decision import StageResult, conclude
 from services.monitoring.spot_checks.sampling import draw_order, lot_hash, order_key
 from services.monitoring.tracking import state_machine as sm
 from services.monitoring.tracking.deadlines import due_date, is_late, is_overdue, overdue_from
-from shared.errors import ProblemError
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 UTC = timezone.utc
@@ -117,6 +117,6 @@ def test_month_periods_in_vietnam_time():
     january = month_period("2024-01", VN, now)
     assert january.previous_start == datetime(2023, 11, 30, 17, 0, tzinfo=UTC)
     for bad in ("2024-13", "24-05", "2024-07"):
-        with pytest.raises(ProblemError) as error:
+        with pytest.raises(InvalidValue) as error:
             month_period(bad, VN, now)
-        assert error.value.status == 422
+        assert error.value.field == "month"
