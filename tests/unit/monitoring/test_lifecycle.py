@@ -191,7 +191,7 @@ def test_other_findings_only_go_on_the_timeline(verdict, status):
 
 
 def test_every_status_it_changes_after_receipt_is_announced_once_under_a_new_version():
-    petition, life = received()
+    _, life = received()
     steps = [
         life.route(decision(), START + timedelta(hours=1), 1, DEADLINES),
         life.report(AgencyReport(sm.RETURNED, "so-gtvt", note="Không thuộc thẩm quyền"), START + timedelta(days=1)),
