@@ -3,10 +3,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from services.routing.catalog import service as catalog_service
-from services.routing.catalog.schemas import (AgencyCreate, AgencyLevel, AgencyList, AgencyOut, AgencyUpdate,
-                                              UnitCreate, UnitLevel, UnitList, UnitOut, UnitUpdate)
+from services.routing.catalog.schemas import (
+    AgencyCreate,
+    AgencyList,
+    AgencyOut,
+    AgencyUpdate,
+    UnitCreate,
+    UnitLevel,
+    UnitList,
+    UnitOut,
+    UnitUpdate,
+)
 from services.routing.roles import CATALOG_READERS, CATALOG_WRITERS
 from shared.auth import Principal, require_roles
+from shared.events import Level
 from shared.service_app import UowDep
 
 router = APIRouter(tags=["danh mục"])
@@ -40,7 +50,7 @@ async def update_unit(code: str, payload: UnitUpdate, uow: UowDep, _user: Writer
 
 
 @router.get("/agencies", response_model=AgencyList, summary="Cơ quan giải quyết kiến nghị")
-async def list_agencies(uow: UowDep, _user: Reader, level: Annotated[AgencyLevel | None, Query()] = None,
+async def list_agencies(uow: UowDep, _user: Reader, level: Annotated[Level | None, Query()] = None,
                         unit: Annotated[str | None, Query(description="Mã đơn vị hành chính")] = None):
     return AgencyList(items=await catalog_service.list_agencies(uow.session, level, unit))
 
