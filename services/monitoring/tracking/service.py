@@ -21,7 +21,7 @@ from services.monitoring.tracking.schemas import (
 from shared.auth import Principal
 from shared.errors import FieldError, ProblemError, conflict, forbidden, not_found
 from shared.events import PetitionReturned, ResolutionDisputed, StatusChanged
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import decode_cursor, page_of
 from shared.unit_of_work import UnitOfWork
 
 
@@ -142,7 +142,7 @@ async def list_petitions(uow: UnitOfWork, user: Principal, criteria: PetitionFil
     if cursor:
         criteria = PetitionFilter(**{**criteria.__dict__, "after": decode_cursor(cursor)})
     items = await petition_repository.find(uow.session, criteria)
-    next_cursor = encode_cursor(items[-1].received_at, items[-1].id) if len(items) == criteria.limit else None
+    items, next_cursor = page_of(items, criteria.limit, lambda petition: (petition.received_at, petition.id))
     return PetitionPage(items=[view(p, now) for p in items], next_cursor=next_cursor)
 
 

@@ -3,17 +3,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from services.routing.catalog import service as catalog_service
-from services.routing.catalog.schemas import (
-    AgencyCreate,
-    AgencyList,
-    AgencyOut,
-    AgencyUpdate,
-    UnitCreate,
-    UnitLevel,
-    UnitList,
-    UnitOut,
-    UnitUpdate,
-)
+from services.routing.catalog.schemas import (AgencyCreate, AgencyList, AgencyOut, AgencyUpdate, UnitCreate, UnitLevel,
+                                              UnitList, UnitOut, UnitUpdate)
 from services.routing.roles import CATALOG_READERS, CATALOG_WRITERS
 from shared.auth import Principal, require_roles
 from shared.events import Level

@@ -23,7 +23,7 @@ from shared.auth import Principal
 from shared.errors import forbidden, invalid, not_found
 from shared.events import PetitionReceived, PetitionReturned, PetitionRouted
 from shared.messaging import PoisonMessage
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import decode_cursor, page_of
 from shared.persistence import utcnow
 from shared.unit_of_work import UnitOfWork
 
@@ -141,9 +141,8 @@ async def list_routings(uow: UnitOfWork, user: Principal, *, state: str | None, 
             raise forbidden("Cơ quan chỉ xem được các kiến nghị đã giao cho mình")
         state, agency_code = ASSIGNED, user.agency
     rows = await routing_repository.page(uow.session, state=state, agency_code=agency_code, level=level,
-                                         topic=topic, after=decode_cursor(cursor), limit=limit + 1)
-    next_cursor = encode_cursor(rows[limit - 1].queued_at, rows[limit - 1].petition_id) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+                                         topic=topic, after=decode_cursor(cursor), limit=limit)
+    return page_of(rows, limit, lambda routing: (routing.queued_at, routing.petition_id))
 
 
 def _proposal(decision: Decision) -> dict:
