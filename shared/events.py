@@ -181,11 +181,15 @@ class Envelope(BaseModel):
 
     @property
     def subject(self) -> str:
-        return f"petitions.{self.type}"
+        return subject_of(self.type)
 
     def parsed(self) -> EventData:
         """The typed payload; raises pydantic.ValidationError (a poison message) when it does not fit."""
         return DATA_TYPES[self.type].model_validate(self.data)
+
+
+def subject_of(event_type: str) -> str:
+    return f"petitions.{event_type}"
 
 
 def make_envelope(source: str, petition_id: uuid.UUID, data: EventData,
