@@ -157,10 +157,33 @@ class PetitionUnlinked(EventData):
     by: str
 
 
+class UnitChanged(EventData):
+    """Routing's catalog: an administrative unit created or changed (its whole current state).
+
+    Catalog events carry no petition id; their sequence is routing's catalog revision.
+    """
+
+    type: Literal["unit_changed"] = Field("unit_changed", exclude=True)
+    code: str
+    name: str
+    level: Level
+    parent_code: str | None = None
+
+
+class AgencyChanged(EventData):
+    """Routing's catalog: an agency created or changed (its whole current state)."""
+
+    type: Literal["agency_changed"] = Field("agency_changed", exclude=True)
+    code: str
+    name: str
+    level: Level
+    unit_code: str
+
+
 DATA_TYPES: dict[str, type[EventData]] = {
     cls.model_fields["type"].default: cls
     for cls in (PetitionReceived, PetitionRouted, PetitionReturned, StatusChanged, ResolutionDisputed, PetitionLinked,
-                PetitionUnlinked)
+                PetitionUnlinked, UnitChanged, AgencyChanged)
 }
 
 
@@ -172,7 +195,7 @@ class Envelope(BaseModel):
     version: int = 1
     occurred_at: datetime
     source: str
-    petition_id: uuid.UUID
+    petition_id: uuid.UUID | None = None  # None on catalog events (unit_changed, agency_changed)
     # The producer's per-petition sequence (routing's decision number, monitoring's status version):
     # consumers ignore an event older than the last one they applied from that producer.
     # None on events that order nothing (received, linked) and on events from before it existed.
@@ -192,7 +215,7 @@ def subject_of(event_type: str) -> str:
     return f"petitions.{event_type}"
 
 
-def make_envelope(source: str, petition_id: uuid.UUID, data: EventData,
+def make_envelope(source: str, petition_id: uuid.UUID | None, data: EventData,
                   occurred_at: datetime | None = None, sequence: int | None = None) -> Envelope:
     return Envelope(
         id=uuid.uuid4(),

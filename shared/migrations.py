@@ -120,3 +120,29 @@ def drop_outbox_and_inbox(op) -> None:
         batch_op.drop_index("ix_outbox_unpublished")
     op.drop_table("outbox")
     op.drop_table("inbox")
+
+
+def create_catalog_copy(op, units: bool, agencies: bool) -> None:
+    """The tables of shared.catalog_copy a service keeps (intake the units, monitoring the agencies)."""
+    import sqlalchemy as sa
+
+    if units:
+        op.create_table(
+            "catalog_units",
+            sa.Column("code", sa.String(length=20), nullable=False),
+            sa.Column("name", sa.String(length=200), nullable=False),
+            sa.Column("level", sa.String(length=20), nullable=False),
+            sa.Column("parent_code", sa.String(length=20), nullable=True),
+            sa.Column("revision", sa.Integer(), nullable=False),
+            sa.PrimaryKeyConstraint("code", name=op.f("pk_catalog_units")),
+        )
+    if agencies:
+        op.create_table(
+            "catalog_agencies",
+            sa.Column("code", sa.String(length=40), nullable=False),
+            sa.Column("name", sa.String(length=300), nullable=False),
+            sa.Column("level", sa.String(length=20), nullable=False),
+            sa.Column("unit_code", sa.String(length=20), nullable=False),
+            sa.Column("revision", sa.Integer(), nullable=False),
+            sa.PrimaryKeyConstraint("code", name=op.f("pk_catalog_agencies")),
+        )

@@ -118,8 +118,9 @@ def service_base() -> ServiceBase:
 
 
 def upsert(session, table, rows: dict | Sequence[dict], key: Sequence | None = None,
-           update: Callable[[object], dict] | None = None):
-    """INSERT `rows`; where a row's `key` already exists, do nothing, or set `update(excluded)` on it.
+           update: Callable[[object], dict] | None = None, when: Callable[[object], object] | None = None):
+    """INSERT `rows`; where a row's `key` already exists, do nothing, or set `update(excluded)` on it
+    (only where `when(excluded)` holds, if given).
 
     `session` is any session or connection (sync or async); `excluded` names the values that were refused.
     The statement can still take .returning(...).
@@ -131,4 +132,5 @@ def upsert(session, table, rows: dict | Sequence[dict], key: Sequence | None = N
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(table).values(rows)
     if update is None:
         return insert.on_conflict_do_nothing(index_elements=key)
-    return insert.on_conflict_do_update(index_elements=key, set_=update(insert.excluded))
+    return insert.on_conflict_do_update(index_elements=key, set_=update(insert.excluded),
+                                        where=when(insert.excluded) if when else None)

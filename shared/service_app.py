@@ -5,7 +5,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import text
@@ -39,7 +39,8 @@ class ServiceRuntime:
     inbox_model: type
     consumers: list[EventConsumer] = field(default_factory=list)
     tasks: list[asyncio.Task] = field(default_factory=list)
-    extras: dict = field(default_factory=dict)
+    # What this service adds (routing's classifier, intake's word counts), read through its typed dependency.
+    context: Any = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.outbox_model, self.inbox_model,
@@ -54,7 +55,7 @@ class ServiceDefinition:
     inbox_model: type
     routers: Sequence[APIRouter]
     consumers: Sequence[ConsumerSpec] = ()
-    # Awaited once the runtime exists, before the app serves (e.g. seed the catalog).
+    # Awaited once the runtime exists, before the app serves (e.g. seed the catalog, set runtime.context).
     on_start: Callable[[ServiceRuntime], Awaitable[None]] | None = None
 
 

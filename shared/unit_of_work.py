@@ -29,7 +29,7 @@ class UnitOfWork:
         await self.session.rollback()
         await self.session.close()
 
-    def emit(self, petition_id: uuid.UUID, data: EventData, sequence: int | None = None) -> Envelope:
+    def emit(self, petition_id: uuid.UUID | None, data: EventData, sequence: int | None = None) -> Envelope:
         """Queue an event in the outbox; it is published only if this unit of work commits."""
         envelope = make_envelope(self._source, petition_id, data, sequence=sequence)
         self.session.add(self._outbox_model(

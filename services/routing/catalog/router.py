@@ -28,14 +28,14 @@ async def get_unit(code: str, uow: UowDep, _user: Reader):
 
 @router.post("/units", status_code=201, response_model=UnitOut)
 async def create_unit(payload: UnitCreate, uow: UowDep, _user: Writer):
-    unit = await catalog_service.create_unit(uow.session, payload)
+    unit = await catalog_service.create_unit(uow, payload)
     await uow.commit()
     return unit
 
 
 @router.patch("/units/{code}", response_model=UnitOut)
 async def update_unit(code: str, payload: UnitUpdate, uow: UowDep, _user: Writer):
-    unit = await catalog_service.update_unit(uow.session, code, payload)
+    unit = await catalog_service.update_unit(uow, code, payload)
     await uow.commit()
     return unit
 
@@ -53,13 +53,13 @@ async def get_agency(code: str, uow: UowDep, _user: Reader):
 
 @router.post("/agencies", status_code=201, response_model=AgencyOut)
 async def create_agency(payload: AgencyCreate, uow: UowDep, _user: Writer):
-    agency = await catalog_service.create_agency(uow.session, payload)
+    agency = await catalog_service.create_agency(uow, payload)
     await uow.commit()
     return agency
 
 
 @router.patch("/agencies/{code}", response_model=AgencyOut)
 async def update_agency(code: str, payload: AgencyUpdate, uow: UowDep, _user: Writer):
-    agency = await catalog_service.update_agency(uow.session, code, payload)
+    agency = await catalog_service.update_agency(uow, code, payload)
     await uow.commit()
     return agency
