@@ -9,22 +9,20 @@ from services.intake.petitions.repeats import WordRarity
 from services.intake.settings import IntakeSettings
 from shared.catalog import Catalog, load_catalog
 from shared.catalog_copy import current_catalog
-from shared.service_app import RuntimeDep, UowDep
-
-
-def intake_settings(runtime: RuntimeDep) -> IntakeSettings:
-    return runtime.settings
+from shared.service_app import RuntimeDep, UowDep, get_settings
 
 
 def word_rarity(runtime: RuntimeDep) -> WordRarity:
     return runtime.context
 
 
-async def catalog(settings: Annotated[IntakeSettings, Depends(intake_settings)], uow: UowDep) -> Catalog:
+SettingsDep = Annotated[IntakeSettings, Depends(get_settings)]
+
+
+async def catalog(settings: SettingsDep, uow: UowDep) -> Catalog:
     """The shipped catalog with the units routing announced since (a unit an admin added is accepted)."""
     return await current_catalog(uow.session, load_catalog(settings.catalog_file), unit_model=CatalogUnit)
 
 
-SettingsDep = Annotated[IntakeSettings, Depends(intake_settings)]
 RarityDep = Annotated[WordRarity, Depends(word_rarity)]
 CatalogDep = Annotated[Catalog, Depends(catalog)]
