@@ -1,34 +1,14 @@
 """One catalog: a unit and an agency an admin adds in routing reach intake and monitoring through events."""
 
-import asyncio
-from contextlib import asynccontextmanager
-
 import pytest
 
-from services.monitoring.app import create_app
-from services.monitoring.settings import MonitoringSettings
-from shared.migrations import upgrade
-from tests.intake.conftest import intake_client, make_meeting
-from tests.monitoring.conftest import MIGRATIONS
-from tests.monitoring.test_end_to_end import eventually
-from tests.routing.conftest import routing_client
-from tests.support.apps import auth_headers, running_app
+from tests.intake.conftest import make_meeting
+from tests.monitoring.test_end_to_end import eventually, three_services
+from tests.support.apps import auth_headers
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 COMMUNE, AGENCY = "99901", "99901.UBND"
-
-
-@asynccontextmanager
-async def three_services(database_url: str, nats_url: str, tmp_path):
-    monitoring_url = database_url.replace("service.db", "monitoring.db")
-    await asyncio.to_thread(upgrade, MIGRATIONS, monitoring_url)
-    settings = MonitoringSettings(database_url=monitoring_url, nats_url=nats_url, run_dir=tmp_path / "monitoring",
-                                  environment="test", outbox_poll_seconds=0.2)
-    async with intake_client(database_url.replace("service.db", "intake.db"), nats_url, tmp_path / "intake") as intake, \
-            routing_client(database_url, nats_url, tmp_path / "routing") as routing, \
-            running_app(create_app(settings)) as monitoring:
-        yield intake, routing, monitoring, settings
 
 
 async def test_a_unit_and_agency_added_in_routing_are_accepted_by_intake_and_named_in_reports(
