@@ -17,7 +17,7 @@ router = APIRouter(tags=["buổi tiếp xúc cử tri"])
 @router.post("/meetings", status_code=201, response_model=MeetingOut)
 async def create_meeting(payload: MeetingCreate, uow: UowDep, catalog: CatalogDep,
                          user: Annotated[Principal, Depends(require_roles(*WRITERS))]):
-    meeting = await meeting_service.create_meeting(uow.session, payload, user, catalog)
+    meeting = await meeting_service.create_meeting(uow.session, payload, user, await catalog())
     await uow.commit()
     return meeting
 

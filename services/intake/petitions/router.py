@@ -6,7 +6,6 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from services.intake.base import IdempotencyRecord
 from services.intake.dependencies import CatalogDep, RarityDep, SettingsDep
-from services.intake.dependencies import catalog as intake_catalog
 from services.intake.petitions import imports
 from services.intake.petitions import repeats_service, search, search_service
 from services.intake.petitions import service as petition_service
@@ -42,7 +41,8 @@ async def create_petition(payload: PetitionCreate, uow: UowDep, user: Writer, id
                           settings: SettingsDep, catalog: CatalogDep):
     if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
         return first
-    petition, petitioners = await petition_service.create_petition(uow, payload, user, catalog, settings.code_timezone)
+    petition, petitioners = await petition_service.create_petition(uow, payload, user, await catalog(),
+                                                                   settings.code_timezone)
     answer = _out(petition, petitioners, user)
     await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, answer)
     await uow.commit()
@@ -51,7 +51,7 @@ async def create_petition(payload: PetitionCreate, uow: UowDep, user: Writer, id
 
 @router.post("/petitions:import", status_code=201)
 async def import_petitions(request: Request, uow: UowDep, user: Writer, idempotency_key: UploadKeyDep,
-                           settings: SettingsDep,
+                           settings: SettingsDep, catalog: CatalogDep,
                            file: Annotated[UploadFile, File(description="Tệp CSV (UTF-8) hoặc XLSX")],
                            mode: imports.ImportMode = "all_or_nothing",
                            meeting_id: uuid.UUID | None = Query(None, description="Buổi tiếp xúc mặc định")) -> dict:
@@ -64,9 +64,7 @@ async def import_petitions(request: Request, uow: UowDep, user: Writer, idempote
     idempotency = of_upload(idempotency_key, request, data)
     if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
         return first
-    # The catalog is read only now: a read would open the transaction before the file is parsed.
-    catalog = await intake_catalog(settings, uow)
-    report = await imports.import_rows(uow, rows, meeting_id, mode, user, catalog, settings.code_timezone)
+    report = await imports.import_rows(uow, rows, meeting_id, mode, user, await catalog(), settings.code_timezone)
     await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, report)
     await uow.commit()
     return report
@@ -103,7 +101,7 @@ async def _existing(uow, petition_id: uuid.UUID) -> Petition:
 @router.post("/petitions:similar", response_model=DraftSimilarList)
 async def similar_to_draft(payload: DraftIn, uow: UowDep, _user: Reader, catalog: CatalogDep, rarity: RarityDep):
     """Likely repeats of a petition being typed, among every petition recorded so far (nothing is written)."""
-    return DraftSimilarList(items=await repeats_service.similar_to_draft(uow.session, payload, catalog, rarity))
+    return DraftSimilarList(items=await repeats_service.similar_to_draft(uow.session, payload, await catalog(), rarity))
 
 
 @router.get("/petitions/{petition_id}", response_model=PetitionOut)
@@ -117,7 +115,7 @@ async def get_petition(petition_id: uuid.UUID, uow: UowDep, user: Reader):
 async def similar_petitions(petition_id: uuid.UUID, uow: UowDep, _user: Reader, catalog: CatalogDep,
                             rarity: RarityDep):
     petition = await _existing(uow, petition_id)
-    items = await repeats_service.similar_to_petition(uow.session, petition, catalog, rarity)
+    items = await repeats_service.similar_to_petition(uow.session, petition, await catalog(), rarity)
     return SimilarList(petition_id=petition.id, items=items)
 
 
