@@ -1,13 +1,13 @@
 """the request that linked a petition, and the one that undid the link, on the link's history row
 
 Revision ID: 0004_11b_request_ids
-Revises: 0003
+Revises: 0004_8a_catalog_copy
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0004_11b_request_ids'
-down_revision = '0003'
+down_revision = '0004_8a_catalog_copy'
 branch_labels = None
 depends_on = None
 
