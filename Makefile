@@ -9,7 +9,7 @@ RUN_DIR ?= run
 ROLE ?= secretariat
 AGENCY ?=
 
-.PHONY: install run test test-unit test-integration token demo eval retrain bench migrate reconcile chaos clean
+.PHONY: install run test test-unit test-integration token user demo eval retrain bench migrate reconcile chaos clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ run: install
 ## make test: the whole suite, real nats-server and real SQLite/PostgreSQL databases
 test: install
 	@bash scripts/ensure-postgres.sh
+	@bash scripts/ensure-chromium.sh
 	@$(PY) -m pytest -q -p no:cacheprovider
 
 test-unit: install
@@ -34,6 +35,12 @@ test-unit: install
 ## make token ROLE=agency AGENCY=08.SGTVT: a bearer token for the running system
 token: install
 	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.token --role "$(ROLE)" $(if $(AGENCY),--agency "$(AGENCY)")
+
+## make user NAME=lan ROLE=admin [AGENCY=08.SGTVT] [FULL_NAME="Nguyễn Thị Lan"]: create a web account
+## (or give an existing one a new password); asks for the password, or PASSWORD=... (scripts)
+user: install
+	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.user --name "$(NAME)" --role "$(ROLE)" $(if $(AGENCY),--agency "$(AGENCY)") \
+		$(if $(FULL_NAME),--full-name "$(FULL_NAME)")
 
 ## make demo: load a small realistic sample into the running system
 demo: install

@@ -1,50 +1,31 @@
-/* Helpers every page uses: the token, calls through the /api proxy, Vietnamese labels, problem+json display.
+/* Helpers every page uses: the signed-in officer, calls through the /api proxy (the session cookie goes along), Vietnamese labels, problem+json display.
    No framework, nothing fetched from the internet. Page scripts live in their templates. */
 "use strict";
 const KN = (() => {
-  const KEY = "kn-token";
   const L = window.NHAN || {};
 
-  function token() { return sessionStorage.getItem(KEY); }
-  function setToken(value) { sessionStorage.setItem(KEY, value.trim().replace(/^Bearer\s+/i, "")); }
-  function logout() { sessionStorage.removeItem(KEY); }
-
-  /* The JWT payload, decoded for display only (the services verify the signature). */
-  function decode(jwt) {
-    const part = (jwt || "").split(".")[1];
-    if (!part) return null;
-    try {
-      const b64 = part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "=");
-      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      return JSON.parse(new TextDecoder().decode(bytes));
-    } catch (e) { return null; }
-  }
-  function claims() {
-    const c = decode(token());
-    if (!c || !c.role) return null;
-    if (c.exp && c.exp * 1000 < Date.now()) return null;
-    return c;
-  }
+  /* The signed-in officer, as the server rendered them into the page (the session is an HttpOnly cookie). */
+  function claims() { return window.KN_USER || null; }
 
   class ApiError extends Error {
     constructor(status, problem) { super(problem.detail || problem.title || "Lỗi " + status); this.status = status; this.problem = problem; }
   }
 
-  /* Call a service through the proxy: api("intake/petitions", {method, json, form, query}). */
+  /* Call a service through the proxy: api("intake/petitions", {method, json, form, query}); a path starting
+     with "/" is this site's own (the accounts API, /auth/...). */
   async function api(path, opts = {}) {
     const headers = { Accept: "application/json" };
-    if (token()) headers.Authorization = "Bearer " + token();
     let body;
     if (opts.json !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(opts.json); }
     else if (opts.form) body = opts.form;
-    let url = "/api/" + path;
+    let url = path.startsWith("/") ? path : "/api/" + path;
     if (opts.query) {
       const q = new URLSearchParams();
       for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== null && v !== "") q.append(k, v);
       if ([...q].length) url += (url.includes("?") ? "&" : "?") + q;
     }
     let response;
-    try { response = await fetch(url, { method: opts.method || (body ? "POST" : "GET"), headers, body }); }
+    try { response = await fetch(url, { method: opts.method || (body ? "POST" : "GET"), headers, body, credentials: "same-origin" }); }
     catch (e) { throw new ApiError(0, { title: "Mất kết nối", detail: "Không gửi được yêu cầu tới máy chủ. Kiểm tra mạng rồi thử lại." }); }
     const text = await response.text();
     let data = null;
@@ -160,8 +141,8 @@ const KN = (() => {
     const head = h("strong", {}, p.title || "Lỗi");
     const fieldErrors = p.errors || [];
     box.append(head, " ", fieldErrors.length && form ? `Có ${fieldErrors.length} chỗ cần sửa (ghi chú màu đỏ bên dưới từng ô).` : (p.detail || ""));
-    if (err && err.status === 401) box.append(" ", h("a", { href: "/dang-nhap" }, "Đăng nhập lại"));
-    if (err && err.status === 403) box.append(" ", "(vai trò đang đăng nhập: ", label("role", (claims() || {}).role), ")");
+    if (err && err.status === 401) box.append(" Phiên đăng nhập đã hết hạn. ", h("a", { href: "/dang-nhap?next=" + encodeURIComponent(location.pathname + location.search) }, "Đăng nhập lại"));
+    if (err && err.status === 403) box.append(" ", "(tài khoản đang đăng nhập: ", label("role", (claims() || {}).role), ")");
     const loose = [];
     for (const e of fieldErrors) {
       const field = form && form.querySelector(`[data-field="${CSS.escape(e.field)}"], [name="${CSS.escape(e.field)}"]`);
@@ -212,27 +193,16 @@ const KN = (() => {
     }
   }
 
-  function requireLogin() {
-    const ok = !!claims();
-    const box = $("#login-needed");
-    if (box) box.hidden = ok;
-    return ok;
-  }
+  /* Pages are served only to a signed-in officer whose role may use them (the server checks). */
+  const requireLogin = () => !!claims();
 
   function initChrome() {
-    const c = claims();
-    const role = c && c.role;
+    const role = (claims() || {}).role;
     document.querySelectorAll("[data-roles]").forEach((n) => { n.hidden = !role || !n.dataset.roles.split(" ").includes(role); });
-    const who = $("#who-text"), link = $("#who-link");
-    if (c && who) {
-      who.textContent = `${c.sub} · ${label("role", c.role)}${c.agency ? " · " + c.agency : ""}`;
-      link.textContent = "Đổi / đăng xuất";
-    }
-    if (document.body.dataset.needsLogin !== undefined) requireLogin();
   }
   document.addEventListener("DOMContentLoaded", initChrome);
 
-  return { token, setToken, logout, decode, claims, api, items, h, $, label, badge, date, datetime, percent,
+  return { claims, api, items, h, $, label, badge, date, datetime, percent,
            ratio, table, highlight, clip, similarTable, values, clearErrors, showError, notice, busy, units, agencies, named, nameCell, fillSelect,
            requireLogin, ApiError, say };
 })();
