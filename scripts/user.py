@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 from scripts.run import ROOT, ServiceSpec, database_url
-from services.web.accounts.service import AccountService, username_key
 from services.web.accounts.repository import AccountRepository
+from services.web.accounts.service import AccountService, username_key
 from shared.auth import ROLES
 from shared.db import make_engine, make_session_factory
 from shared.errors import ProblemError

@@ -7,10 +7,22 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
 from services.web.accounts.models import User
-from services.web.accounts.schemas import Me, NewUser, PasswordReset, UserChange, UserOut
-from services.web.accounts.sessions import (accounts, check_origin, clear_session_cookie, require_user,
-                                            set_session_cookie, signed_in)
+from services.web.accounts.schemas import (
+    Me,
+    NewUser,
+    PasswordReset,
+    UserChange,
+    UserOut,
+)
 from services.web.accounts.service import NewSession
+from services.web.accounts.sessions import (
+    accounts,
+    check_origin,
+    clear_session_cookie,
+    require_user,
+    set_session_cookie,
+    signed_in,
+)
 from services.web.render import render
 from shared.errors import ProblemError
 

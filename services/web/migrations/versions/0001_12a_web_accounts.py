@@ -4,9 +4,8 @@ Revision ID: 0001_12a_web_accounts
 Revises:
 Create Date: 2026-12-02
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001_12a_web_accounts'
 down_revision = None
