@@ -15,7 +15,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
-from services.web import pages, proxy
+from services.web import exports, pages, proxy
 from services.web.accounts import oidc
 from services.web.accounts.router import router as accounts_router
 from services.web.accounts.service import AccountService
@@ -74,6 +74,7 @@ def create_app(settings: WebSettings | None = None,
     app.include_router(proxy.router)
     app.include_router(accounts_router)
     app.include_router(oidc.router)
+    app.include_router(exports.router)
     app.include_router(pages.router)
     return app
 

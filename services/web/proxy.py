@@ -68,6 +68,21 @@ class Upstreams:
         kept = {name: answer.headers[name] for name in RESPONSE_HEADERS if name in answer.headers}
         return Response(content=answer.content, status_code=answer.status_code, headers=kept)
 
+    async def get_json(self, upstream: str, path: str, params: list[tuple[str, str]], authorization: str) -> dict:
+        """One GET of a service's JSON for the web service itself (exports); its refusal becomes ours."""
+        try:
+            answer = await self.client.get(f"{self.base_urls[upstream]}/{path}", params=params,
+                                           headers={"authorization": authorization, "accept": "application/json"})
+        except httpx.TransportError as exc:
+            self._count(upstream, "unreachable")
+            raise _upstream_problem(502, upstream, self.base_urls[upstream], "không kết nối được") from exc
+        self._count(upstream, str(answer.status_code))
+        if answer.status_code != 200:
+            problem = answer.json() if answer.headers.get("content-type", "").endswith("json") else {}
+            raise ProblemError(answer.status_code, problem.get("detail") or "Dịch vụ từ chối yêu cầu",
+                               title=problem.get("title"), type=problem.get("type", "about:blank"))
+        return answer.json()
+
     async def healthy(self, upstream: str) -> bool:
         try:
             answer = await self.client.get(f"{self.base_urls[upstream]}/healthz", timeout=2.0)

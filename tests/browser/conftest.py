@@ -64,6 +64,8 @@ class Officer:
         self.looked = 0
         page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
         page.on("pageerror", lambda error: self.console_errors.append(f"uncaught: {error}"))
+        self.requests: list[str] = []
+        page.on("request", lambda sent: self.requests.append(sent.url))
         self.refused: list[str] = []  # which answers were errors, to say what a console error was about
         page.on("response", lambda answer: answer.status >= 400 and self.refused.append(f"{answer.status} {answer.url}"))
 

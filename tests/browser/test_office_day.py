@@ -172,8 +172,12 @@ def test_an_agency_reports_the_four_kinds_of_update_and_one_is_refused(officer, 
     road, school, clinic = (assigned(officer.system, meeting, CONTENT[k] + f" (lần {i})")
                             for i, k in enumerate(("road", "school", "clinic")))
     officer.sign_in("sgtvt.hung")
+    officer.requests.clear()
     page = officer.go("/co-quan")
     page.wait_for_selector(f"#results a:text-is('{road['code']}')")
+    page.wait_for_selector(f"[data-content-of='{road['id']}']:has-text('Tân Lập')")
+    per_row = [url for url in officer.requests if "/api/routing/routings/" in url]
+    assert not per_row and sum("/api/routing/routings?" in url for url in officer.requests) == 1  # one request
     officer.look("kien-nghi-duoc-giao")
 
     page = officer.go(f"/kien-nghi/{road['id']}")
@@ -253,3 +257,39 @@ def test_the_monthly_report_and_its_downloads(officer, meeting):
     with page.expect_download() as download:
         page.click("[data-format=csv]")
     assert "Tổng" in open(download.value.path(), encoding="utf-8-sig").read()
+
+
+def _downloaded_rows(page, selector: str) -> list[list]:
+    with page.expect_download() as download:
+        page.click(selector)
+    sheet = openpyxl.load_workbook(download.value.path()).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5)]
+
+
+def test_lists_sort_and_export_to_xlsx(officer, meeting):
+    for text in ("Ánh sáng công cộng thôn Tân Lập chưa có đèn đường", "Đề nghị nạo vét kênh mương nội đồng thôn Tân Lập"):
+        enter(officer.system, meeting, text)
+    officer.sign_in("vp.lan")
+    page = officer.go("/kien-nghi")
+    page.wait_for_selector("#results table")
+    page.click("#results th button.sort:has-text('Nội dung')")
+    page.wait_for_selector("#results th[aria-sort=ascending]")
+    shown = page.locator("#results tbody tr td:nth-child(4)").all_inner_texts()
+    assert len(shown) >= 2
+    officer.look("danh-sach-sap-xep")
+    rows = _downloaded_rows(page, "#export")
+    assert [row[4][:20] for row in rows] == [text[:20] for text in shown]  # the file follows the page's order
+    page.click("#results th button.sort:has-text('Nội dung')")
+    page.wait_for_selector("#results th[aria-sort=descending]")
+    assert page.locator("#results tbody tr td:nth-child(4)").first.inner_text() == shown[-1]
+
+    page = officer.go("/theo-doi?overdue=true")
+    page.wait_for_selector("#results .empty, #results table")
+    officer.look("qua-han")
+    assert _downloaded_rows(page, "#export") == []  # nothing is overdue yet: an empty list, still a file
+    page = officer.go("/phan-loai")
+    page.wait_for_selector("#queue .card")
+    page.select_option("#sort", "petition_code:asc")
+    codes = page.locator("#queue .card h3 a").all_inner_texts()
+    assert codes == sorted(codes)
+    assert [row[1] for row in _downloaded_rows(page, "#export")][:len(codes)] == codes

@@ -135,13 +135,14 @@ async def get_routing(uow: UnitOfWork, petition_id: uuid.UUID, user: Principal) 
 
 async def list_routings(uow: UnitOfWork, user: Principal, *, state: str | None, agency_code: str | None,
                         level: str | None, topic: str | None, cursor: str | None,
-                        limit: int) -> tuple[list[Routing], str | None]:
+                        limit: int, petition_ids: list[uuid.UUID] | None = None) -> tuple[list[Routing], str | None]:
     if user.role == "agency":
         if agency_code not in (None, user.agency) or state not in (None, ASSIGNED):
             raise forbidden("Cơ quan chỉ xem được các kiến nghị đã giao cho mình")
         state, agency_code = ASSIGNED, user.agency
     rows = await routing_repository.page(uow.session, state=state, agency_code=agency_code, level=level,
-                                         topic=topic, after=decode_cursor(cursor), limit=limit + 1)
+                                         topic=topic, after=decode_cursor(cursor), limit=limit + 1,
+                                         petition_ids=petition_ids)
     next_cursor = encode_cursor(rows[limit - 1].queued_at, rows[limit - 1].petition_id) if len(rows) > limit else None
     return rows[:limit], next_cursor
 
