@@ -7,6 +7,8 @@ to diacritics or case).
 """
 
 import io
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,7 +25,7 @@ from services.web.proxy import Upstreams
 from services.web.render import EVERYONE, READERS
 from shared.errors import ProblemError, invalid
 from shared.spreadsheet_cells import cell_row
-from shared.text import fold
+from shared.text import nfc
 
 router = APIRouter(include_in_schema=False)
 MAX_ROWS = 5000
@@ -118,12 +120,23 @@ EXPORTS = {
 }
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def collation_key(text: str) -> tuple:
+    """Vietnamese order as the pages sort (Intl.Collator "vi", base letters, numbers by value):
+    marks and case ignored, "đ" a letter of its own right after "d", "KN-9" before "KN-10"."""
+    decomposed = unicodedata.normalize("NFD", nfc(text).casefold().replace("đ", "d\uffff"))
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(letters))
+
+
 def _sort_key(column: Column, names: Names):
     def key(row: dict):
         value = column.value(row, names)
         if value is None or value == "":
-            return (1, "")  # blanks last, whichever the order
-        return (0, fold(value) if isinstance(value, str) else value)
+            return (1, ())  # blanks last, whichever the order
+        return (0, collation_key(value) if isinstance(value, str) else value)
 
     return key
 

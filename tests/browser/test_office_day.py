@@ -4,6 +4,7 @@ seeing its routing, an import with a refused row, the review queue, an agency's 
 
 import io
 from datetime import date, timedelta
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -252,17 +253,17 @@ def test_the_monthly_report_and_its_downloads(officer, meeting):
     officer.look("bao-cao-thang")
     with page.expect_download() as download:
         page.click("[data-format=xlsx]")
-    workbook = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    workbook = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert workbook.sheetnames
     with page.expect_download() as download:
         page.click("[data-format=csv]")
-    assert "Tổng" in open(download.value.path(), encoding="utf-8-sig").read()
+    assert "Tổng" in Path(download.value.path()).read_text(encoding="utf-8-sig")
 
 
 def _downloaded_rows(page, selector: str) -> list[list]:
     with page.expect_download() as download:
         page.click(selector)
-    sheet = openpyxl.load_workbook(download.value.path()).active
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
     return [[cell.value for cell in row] for row in sheet.iter_rows(min_row=5)]
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 import openpyxl
 
+from services.web.exports import collation_key
 from tests.web.conftest import sign_in
 from tests.web.test_proxy import _meeting
 
@@ -44,3 +45,8 @@ async def test_an_export_checks_the_role_and_its_sort_key(web):
     refused = await web.get("/xuat/kien-nghi.xlsx", params={"sort": "petitioners"})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "sort"
     assert (await web.get("/xuat/khong-co.xlsx")).status_code == 404
+
+
+def test_the_export_sorts_as_the_pages_do():
+    words = ["Đường", "Dự án", "Ánh sáng", "an toàn", "KN-2026-10", "KN-2026-9", "Em"]
+    assert sorted(words, key=collation_key) == ["an toàn", "Ánh sáng", "Dự án", "Đường", "Em", "KN-2026-9", "KN-2026-10"]
