@@ -25,6 +25,9 @@ USERS = {  # user name: (role, agency, full name)
     "qt.an": ("admin", None, "Đỗ Văn An"),
 }
 # What Chromium logs when a fetch is answered with an error status: a test that provokes one announces it.
+# What an officer must never read: the services' raw codes and English (rule ids, shares as 0.86 …).
+RAW = re.compile(r"\b(classifier|UUID|needs_review|in_progress|awaiting_routing|secretariat|committee)\b"
+                 r"|\bbody:|\[[a-z]+_[a-z_]+\]|(?<![\d.,])0\.\d\d(?![\d.])")
 REFUSED_RESOURCE = re.compile(r"Failed to load resource: the server responded with a status of (\d{3})")
 
 if not CHROMIUM.exists():
@@ -91,6 +94,8 @@ class Officer:
         self.looked += 1
         OUTPUT.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(OUTPUT / f"{self.test_name}-{self.looked:02d}-{name}.png"), full_page=True)
+        raw = RAW.findall(self.page.inner_text("body"))
+        assert not raw, f"raw codes or English on {name} ({self.page.url}): {raw}"
         self.page.add_script_tag(path=str(AXE))
         results = self.page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
         serious = [{"id": v["id"], "impact": v["impact"], "help": v["help"],

@@ -60,7 +60,7 @@ class BrowserSystem:
 
     def client(self, service: str, role: str, agency: str | None = None) -> httpx.Client:
         """A script's client of one service (`make token`'s kind of token), for setting the scene."""
-        token = issue_token(ensure_secret(self.run_dir / "jwt-secret"), f"kich-ban-{role}", role, agency)
+        token = issue_token(ensure_secret(self.run_dir / "jwt-secret"), "kich-ban", role, agency)
         return httpx.Client(base_url=self.urls[service], headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
     def stop(self) -> None:

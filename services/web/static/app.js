@@ -268,9 +268,13 @@ const KN = (() => {
   }
   document.addEventListener("DOMContentLoaded", initChrome);
 
-  const actor = (by) => label("actor", by);  // a service's name in Vietnamese; an officer's user name as it is
+  const actor = (by) => label("actor", by);
+  /* A line of routing's explanation as an officer reads it: no rule ids ("[duong_xa_thon]"), shares
+     (0.86) as percentages (86%). */
+  const prose = (line) => String(line).replace(/\s*\[[a-z0-9_.-]+\]/g, "")
+    .replace(/(^|[^\d.,])(0[.,]\d{1,4}|1[.,]0{1,4})(?![\d.,]*\d)/g, (_, before, share) => before + ratio(Number(share.replace(",", "."))));  // a service's name in Vietnamese; an officer's user name as it is
 
-  return { claims, api, isoDate, dmy, typedDates, actor, plain, sortOrder, sorted, compare, exportHref, items, h, $, label, badge, date, datetime, percent,
+  return { claims, api, isoDate, dmy, typedDates, actor, plain, prose, sortOrder, sorted, compare, exportHref, items, h, $, label, badge, date, datetime, percent,
            ratio, table, highlight, clip, similarTable, values, clearErrors, showError, notice, busy, units, agencies, named, nameCell, fillSelect,
            requireLogin, ApiError, say };
 })();
