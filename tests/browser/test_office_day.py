@@ -294,3 +294,25 @@ def test_lists_sort_and_export_to_xlsx(officer, meeting):
     codes = page.locator("#queue .card h3 a").all_inner_texts()
     assert codes == sorted(codes)
     assert [row[1] for row in _downloaded_rows(page, "#export")][:len(codes)] == codes
+
+
+def test_an_administrator_adds_an_officer_who_then_signs_in(officer):
+    officer.sign_in("qt.an")
+    page = officer.go("/quan-tri/nguoi-dung")
+    page.wait_for_selector("#users table")
+    page.fill("#nu-username", "sgddt.thao")
+    page.fill("#nu-full-name", "Vũ Thị Thảo")
+    page.select_option("#nu-role", "agency")
+    page.select_option("#nu-agency", "08.SGDDT")
+    page.fill("#nu-password", "mat-khau-ban-dau-1")
+    page.click("#new-user button[type=submit]")
+    page.wait_for_selector("#users td:text-is('sgddt.thao')")
+    officer.look("quan-tri-nguoi-dung")
+    page.click("#sign-out")
+    page.wait_for_selector("#signed-out")
+    officer.sign_in("sgddt.thao", "mat-khau-ban-dau-1")
+    assert page.url.endswith("/co-quan") and "Vũ Thị Thảo" in page.inner_text("#who-text")
+    officer.expect_refusal(403)
+    page = officer.go("/bao-cao")  # not for an agency: the page says so instead of loading
+    assert "không được xem trang «Báo cáo tháng»" in page.inner_text("main")
+    officer.look("khong-co-quyen")

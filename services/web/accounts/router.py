@@ -16,6 +16,7 @@ from services.web.accounts.schemas import (
 )
 from services.web.accounts.service import NewSession
 from services.web.accounts.sessions import (
+    COOKIE,
     accounts,
     check_origin,
     clear_session_cookie,
@@ -75,7 +76,7 @@ async def sign_in(request: Request, username: Annotated[str, Form(max_length=100
 @router.post("/dang-xuat")
 async def sign_out(request: Request):
     check_origin(request)
-    cookie_value = request.cookies.get("kn_session")
+    cookie_value = request.cookies.get(COOKIE)
     if cookie_value:
         await accounts(request).sign_out(cookie_value)
     response = RedirectResponse("/dang-nhap?da-dang-xuat=1", status_code=303)
