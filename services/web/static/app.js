@@ -56,7 +56,7 @@ const KN = (() => {
   function date(s) {
     if (!s) return "—";
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-    return m ? `${m[3]}/${m[2]}/${m[1]}` : new Date(s).toLocaleDateString("vi-VN", TZ);
+    return m ? `${m[3]}/${m[2]}/${m[1]}` : new Date(s).toLocaleDateString("vi-VN", { ...TZ, day: "2-digit", month: "2-digit", year: "numeric" });
   }
   function datetime(s) {
     if (!s) return "—";
