@@ -6,10 +6,14 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
 
-from services.web.accounts.models import User
+from services.web.accounts.models import Base, User
+from shared.migrations import upgrade
 from shared.persistence import utcnow
-from tests.web.conftest import ORIGIN, PASSWORD, sign_in, web_client, web_settings
+from tests.web.conftest import ORIGIN, PASSWORD, WEB_MIGRATIONS, sign_in, web_client, web_settings
 
 SAME_ORIGIN = {"origin": ORIGIN}
 
@@ -167,3 +171,9 @@ async def test_accounts_work_on_postgresql(pg_cluster, tmp_path):
         assert (await client.get("/auth/me")).json()["role"] == "committee"
         assert isinstance(await client.app.state.accounts.users(), list)
         assert all(isinstance(user, User) for user in await client.app.state.accounts.users())
+
+
+def test_the_web_migrations_create_exactly_the_accounts_tables(tmp_path):
+    upgrade(WEB_MIGRATIONS, f"sqlite+aiosqlite:///{tmp_path / 'web.db'}")
+    with create_engine(f"sqlite:///{tmp_path / 'web.db'}").connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
