@@ -13,7 +13,14 @@ from sqlalchemy import create_engine
 from services.web.accounts.models import Base, User
 from shared.migrations import upgrade
 from shared.persistence import utcnow
-from tests.web.conftest import ORIGIN, PASSWORD, WEB_MIGRATIONS, sign_in, web_client, web_settings
+from tests.web.conftest import (
+    ORIGIN,
+    PASSWORD,
+    WEB_MIGRATIONS,
+    sign_in,
+    web_client,
+    web_settings,
+)
 
 SAME_ORIGIN = {"origin": ORIGIN}
 
