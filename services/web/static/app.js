@@ -156,7 +156,7 @@ const KN = (() => {
       input.value = dmy(value);
     });
   }
-  typedDates(document);
+  if (typeof document.querySelectorAll === "function") typedDates(document);  // app.js runs deferred: the page is parsed
 
   /* Values of a form's named fields; empty ones left out; dd/mm/yyyy dates as ISO. */
   function values(form) {
@@ -236,6 +236,25 @@ const KN = (() => {
     finally { if (button) button.disabled = false; }
   }
 
+  /* The one paged-list loader of the pages: keeps the cursor and the rows shown so far, and "Xem thêm"
+     (`more`) asks for the next page. `fetchPage(cursor)` reads one page (cursor undefined: the first);
+     `render({ shown, added, append, hasMore })` draws it. Returns load(append). */
+  function pagedList({ more, msg, form = null, fetchPage, render }) {
+    let cursor = null, shown = [];
+    async function load(append) {
+      await busy(more, msg, form, async () => {
+        const page = await fetchPage(append ? cursor : undefined);
+        const added = items(page);
+        shown = append ? shown.concat(added) : added;
+        cursor = page.next_cursor;
+        render({ shown, added, append, hasMore: !!cursor });
+        more.hidden = !cursor;
+      });
+    }
+    more.addEventListener("click", () => load(true));
+    return load;
+  }
+
   let unitCache, agencyCache;
   async function units() {
     if (!unitCache) unitCache = api("routing/units").then(items).catch(() => { unitCache = null; return []; });
@@ -268,13 +287,13 @@ const KN = (() => {
   }
   document.addEventListener("DOMContentLoaded", initChrome);
 
-  const actor = (by) => label("actor", by);
+  const actor = (by) => label("actor", by);  // a service's name in Vietnamese; an officer's user name as it is
   /* A line of routing's explanation as an officer reads it: no rule ids ("[duong_xa_thon]"), shares
      (0.86) as percentages (86%). */
   const prose = (line) => String(line).replace(/\s*\[[a-z0-9_.-]+\]/g, "")
-    .replace(/(^|[^\d.,])(0[.,]\d{1,4}|1[.,]0{1,4})(?![\d.,]*\d)/g, (_, before, share) => before + ratio(Number(share.replace(",", "."))));  // a service's name in Vietnamese; an officer's user name as it is
+    .replace(/(^|[^\d.,])(0[.,]\d{1,4}|1[.,]0{1,4})(?![\d.,]*\d)/g, (_, before, share) => before + ratio(Number(share.replace(",", "."))));
 
   return { claims, api, isoDate, dmy, typedDates, actor, plain, prose, sortOrder, sorted, compare, exportHref, items, h, $, label, badge, date, datetime, percent,
-           ratio, table, highlight, clip, similarTable, values, clearErrors, showError, notice, busy, units, agencies, named, nameCell, fillSelect,
+           ratio, table, highlight, clip, similarTable, values, clearErrors, showError, notice, busy, pagedList, units, agencies, named, nameCell, fillSelect,
            requireLogin, ApiError, say };
 })();
