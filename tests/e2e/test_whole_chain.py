@@ -1,6 +1,6 @@
 """Intake → routing → monitoring through a real nats-server: status update, spot-check, monthly report."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -45,7 +45,7 @@ async def test_intake_routing_status_update_spot_check_and_report(database_url, 
 
         assert (await eventually(intake_follows))["agency_code"] == "08.SGTVT"
 
-        today = datetime.now(timezone.utc).astimezone(settings.tz).date()
+        today = datetime.now(UTC).astimezone(settings.tz).date()
         spot_check = await monitoring.post("/spot-checks", headers=committee, json={
             "period_from": (today - timedelta(days=1)).isoformat(), "period_to": today.isoformat(),
             "agency_codes": ["08.SGTVT"], "assigned_to": "Ban Kinh tế - Ngân sách"})

@@ -1,12 +1,18 @@
 """Building the events other services send, and applying them as the consumer would."""
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from shared.events import Envelope, PetitionLinked, PetitionReceived, PetitionRouted, make_envelope
+from shared.events import (
+    Envelope,
+    PetitionLinked,
+    PetitionReceived,
+    PetitionRouted,
+    make_envelope,
+)
 
-UTC = timezone.utc
+UTC = UTC
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "monitoring" / "migrations"
 # API tests feed events straight to the consumer; with no NATS reachable, nothing else reaches the database.
 NO_NATS = "nats://127.0.0.1:1"

@@ -4,7 +4,7 @@ import asyncio
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -26,7 +26,7 @@ def received(content: str, unit_code: str = "02545", code: str = "KN-2024-000001
     return PetitionReceived(
         code=code, session_id=uuid.uuid4(), meeting_id=uuid.uuid4(), meeting_kind="voter_meeting",
         meeting_unit_code=meeting_unit_code or unit_code, unit_code=unit_code, content=content,
-        held_on=date(2024, 11, 20), created_at=datetime.now(timezone.utc),
+        held_on=date(2024, 11, 20), created_at=datetime.now(UTC),
     )
 
 

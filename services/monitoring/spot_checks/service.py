@@ -8,11 +8,26 @@ from datetime import datetime
 from services.monitoring.errors import InvalidValue
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.spot_checks import repository as spot_check_repository
-from services.monitoring.spot_checks.decision import FAILURE_VERDICTS, StageResult, conclude
-from services.monitoring.spot_checks.models import SpotCheck, SpotCheckFinding, SpotCheckItem, SpotCheckLot
+from services.monitoring.spot_checks.decision import (
+    FAILURE_VERDICTS,
+    StageResult,
+    conclude,
+)
+from services.monitoring.spot_checks.models import (
+    SpotCheck,
+    SpotCheckFinding,
+    SpotCheckItem,
+    SpotCheckLot,
+)
 from services.monitoring.spot_checks.sampling import draw_order, lot_hash, new_seed
 from services.monitoring.spot_checks.schemas import (
-    FindingCreate, LotOut, LotPlanOut, PlanOut, SampleItem, SpotCheckCreate, SpotCheckOut,
+    FindingCreate,
+    LotOut,
+    LotPlanOut,
+    PlanOut,
+    SampleItem,
+    SpotCheckCreate,
+    SpotCheckOut,
 )
 from services.monitoring.spot_checks.statistics import clopper_pearson_upper, plan_lot
 from services.monitoring.tracking import service as petition_service

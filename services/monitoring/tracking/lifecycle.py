@@ -15,8 +15,20 @@ from zoneinfo import ZoneInfo
 
 from services.monitoring.tracking import state_machine as sm
 from services.monitoring.tracking.deadlines import due_date, overdue_from
-from services.monitoring.tracking.ledger import deadline_key, month_of, state_key, topic_key
-from shared.events import EventData, PetitionReturned, PetitionRouted, ResolutionDisputed, StatusChanged, is_stale
+from services.monitoring.tracking.ledger import (
+    deadline_key,
+    month_of,
+    state_key,
+    topic_key,
+)
+from shared.events import (
+    EventData,
+    PetitionReturned,
+    PetitionRouted,
+    ResolutionDisputed,
+    StatusChanged,
+    is_stale,
+)
 
 NOT_RESOLVED = "not_resolved"  # the spot-check verdict that reopens a resolved petition
 

@@ -11,7 +11,13 @@ from services.monitoring.tracking import history
 from services.monitoring.tracking import repository as petition_repository
 from services.monitoring.tracking.lifecycle import Deadlines, PetitionLifecycle
 from services.monitoring.tracking.models import Petition
-from shared.events import PetitionLinked, PetitionReceived, PetitionRouted, PetitionUnlinked, is_stale
+from shared.events import (
+    PetitionLinked,
+    PetitionReceived,
+    PetitionRouted,
+    PetitionUnlinked,
+    is_stale,
+)
 from shared.unit_of_work import UnitOfWork
 
 

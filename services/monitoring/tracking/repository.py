@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, event, or_, select, update
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from services.monitoring.tracking.models import (
     TimelineEntry,
     TopicCount,
 )
+from shared import pagination
 
 
 @dataclass(frozen=True)
@@ -132,11 +133,7 @@ async def find(session: AsyncSession, criteria: PetitionFilter) -> list[Petition
     elif criteria.overdue is False:
         stmt = stmt.where(or_(Petition.answered_at.is_not(None), Petition.deadline_at.is_(None),
                               Petition.deadline_at > criteria.now))
-    if criteria.after is not None:
-        received_at, last_id = criteria.after
-        stmt = stmt.where(or_(Petition.received_at < received_at,
-                              and_(Petition.received_at == received_at, Petition.id < last_id)))
-    stmt = stmt.order_by(Petition.received_at.desc(), Petition.id.desc()).limit(criteria.limit)
+    stmt = pagination.after(stmt, Petition.received_at, Petition.id, criteria.after, criteria.limit)
     return list(await session.scalars(stmt))
 
 

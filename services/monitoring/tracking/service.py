@@ -18,15 +18,15 @@ from services.monitoring.tracking.schemas import (
     timeline_item,
 )
 from shared.auth import Principal
-from shared.errors import forbidden, not_found
-from shared.pagination import decode_cursor, encode_cursor
+from shared.errors import not_found
+from shared.pagination import decode_cursor, page_of
+from shared.scope import agency_filter, ensure_sees
 from shared.unit_of_work import UnitOfWork
 
 
 def ensure_visible(petition: Petition, user: Principal) -> None:
     """An agency sees and updates only the petitions assigned to it."""
-    if user.role == "agency" and petition.agency_code != user.agency:
-        raise forbidden(f"Kiến nghị {petition.code} không được giao cho cơ quan {user.agency}")
+    ensure_sees(user, petition.agency_code, f"Kiến nghị {petition.code} không được giao cho cơ quan {user.agency}")
 
 
 async def load(uow: UnitOfWork, petition_id: uuid.UUID, user: Principal, for_update: bool = False) -> Petition:
@@ -76,14 +76,13 @@ async def get_status(uow: UnitOfWork, petition_id: uuid.UUID, user: Principal, n
 
 async def list_petitions(uow: UnitOfWork, user: Principal, criteria: PetitionFilter, now: datetime,
                          cursor: str | None) -> PetitionPage:
-    if user.role == "agency":
-        if criteria.agency_code not in (None, user.agency):
-            raise forbidden(f"Cơ quan {user.agency} chỉ xem được kiến nghị giao cho mình")
-        criteria = PetitionFilter(**{**criteria.__dict__, "agency_code": user.agency})
+    refusal = f"Cơ quan {user.agency} chỉ xem được kiến nghị giao cho mình"
+    agency_code = agency_filter(user, criteria.agency_code, refusal)
+    criteria = PetitionFilter(**{**criteria.__dict__, "agency_code": agency_code})
     if cursor:
         criteria = PetitionFilter(**{**criteria.__dict__, "after": decode_cursor(cursor)})
     items = await petition_repository.find(uow.session, criteria)
-    next_cursor = encode_cursor(items[-1].received_at, items[-1].id) if len(items) == criteria.limit else None
+    items, next_cursor = page_of(items, criteria.limit, lambda petition: (petition.received_at, petition.id))
     return PetitionPage(items=[view(p, now) for p in items], next_cursor=next_cursor)
 
 

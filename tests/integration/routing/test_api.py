@@ -13,7 +13,7 @@ async def seed_routing(client, content, unit_code="02545") -> str:
     runtime = client.app.state.runtime
     petition_id = uuid.uuid4()
     async with runtime.uow() as uow:
-        await routing_service.route_received(uow, runtime.extras["routing"], petition_id,
+        await routing_service.route_received(uow, runtime.context.routing, petition_id,
                                              received(content, unit_code), f"event:{uuid.uuid4()}")
         await uow.commit()
     return str(petition_id)

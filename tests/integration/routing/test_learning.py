@@ -87,7 +87,7 @@ async def test_corrections_of_one_kind_route_the_next_petition_of_that_kind(rout
 async def test_a_reassignment_after_a_return_is_kept_as_an_example(routing):
     runtime = routing.app.state.runtime
     petition_id = uuid.uuid4()
-    context = runtime.extras["routing"]
+    context = runtime.context.routing
     content = "Cử tri đề nghị tỉnh sớm nâng cấp tuyến ĐT.186 đoạn qua xã Tân Trào đang xuống cấp."
     async with runtime.uow() as uow:
         routing_row = await routing_service.route_received(uow, context, petition_id, received(content), "event:a")

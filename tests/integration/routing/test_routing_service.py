@@ -184,7 +184,7 @@ async def test_an_alias_added_by_an_admin_is_matched_at_once(uow_factory, contex
     _pid, before = await route(uow_factory, context, content, unit_code="075")
     assert before.agency_code == "075.UBND"  # commune unknown: district proposed, for review
     async with uow_factory() as uow:
-        await catalog_service.update_unit(uow.session, "02530", UnitUpdate(aliases=["xã Làng Mít"]))
+        await catalog_service.update_unit(uow, "02530", UnitUpdate(aliases=["xã Làng Mít"]))
         await uow.commit()
     _pid, after = await route(uow_factory, context, content, unit_code="075")
     assert after.agency_code == "02530.UBND"

@@ -88,9 +88,9 @@ def test_confirming_the_same_agency_keeps_the_deadline_and_announces_nothing():
     same = life.route(decision(), START + timedelta(days=5), 2, DEADLINES)
     assert same.events == () and same.version_from is None and same.sequence is None
     assert (petition.due_on, petition.deadline_at, petition.status_version) == (due_on, deadline_at, 1)
-    topic_only = life.route(decision(topic="xay_dung"), START + timedelta(days=6), 3, DEADLINES)
+    topic_only = life.route(decision(topic="xay_dung_quy_hoach"), START + timedelta(days=6), 3, DEADLINES)
     assert topic_only.events == () and topic_only.version_from is not None and not topic_only.status_entered
-    assert petition.topic == "xay_dung" and petition.due_on == due_on
+    assert petition.topic == "xay_dung_quy_hoach" and petition.due_on == due_on
 
 
 def test_an_older_routing_decision_changes_nothing():
