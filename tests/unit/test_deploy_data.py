@@ -54,6 +54,12 @@ def test_prod_postgres_has_replicas_confirming_commits_and_backups():
     assert backup["spec"]["method"] == "plugin" and len(backup["spec"]["schedule"].split()) == 6
 
 
+def _nats_check(config_file) -> subprocess.CompletedProcess:
+    """nats-server -t: parses the configuration as the server would, and exits."""
+    return subprocess.run([nats_server_binary(), "-c", str(config_file), "-t"], check=False, capture_output=True,
+                          text=True, env={"POD_NAME": "nats-0"}, timeout=30)
+
+
 def _nats_config(docs: list[dict]) -> str:
     [config] = [c for name, c in of_kind(docs, "ConfigMap").items() if name.startswith("nats-config")]
     return config["data"]["nats.conf"]
@@ -70,8 +76,7 @@ def test_nats_is_the_development_version_with_a_valid_written_down_config(overla
     config = _nats_config(docs)
     assert re.search(r"^\s*sync_interval: \S+", config, re.MULTILINE)
     (tmp_path / "nats.conf").write_text(config)
-    check = subprocess.run([nats_server_binary(), "-c", str(tmp_path / "nats.conf"), "-t"], capture_output=True,
-                           text=True, env={"POD_NAME": "nats-0"}, timeout=30)
+    check = _nats_check(tmp_path / "nats.conf")
     assert check.returncode == 0 and "is valid" in check.stderr + check.stdout, check.stderr
     assert nats["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"]
     [volume] = [m for m in container["volumeMounts"] if m["name"] == "data"]
@@ -82,8 +87,7 @@ def test_nats_config_check_refuses_a_bad_config(tmp_path):
     """The check above can fail: nats-server -t refuses a duration it cannot read."""
     bad = (DEPLOY / "k8s" / "base" / "nats.conf").read_text().replace("sync_interval: always", "sync_interval: 2m")
     (tmp_path / "nats.conf").write_text(bad)
-    check = subprocess.run([nats_server_binary(), "-c", str(tmp_path / "nats.conf"), "-t"], capture_output=True,
-                           text=True, env={"POD_NAME": "nats-0"}, timeout=30)
+    check = _nats_check(tmp_path / "nats.conf")
     assert "is valid" not in check.stderr + check.stdout
 
 
