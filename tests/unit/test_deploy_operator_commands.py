@@ -1,5 +1,5 @@
 """The handbook's commands on a real database (SQLite and PostgreSQL): outbox replay and prune,
-and the wait for a migrated schema that holds new pods back."""
+the wait for a migrated schema that holds new pods back, and a replay after NATS lost everything."""
 
 import asyncio
 import uuid
@@ -14,6 +14,9 @@ from scripts.migrate import wait_for_schema
 from services.intake.base import OutboxMessage
 from shared.db import make_engine
 from shared.migrations import upgrade
+from tests.intake.conftest import intake_client, make_meeting
+from tests.support.events import stream_events, wait_for_events
+from tests.support.servers import NatsServer
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "intake" / "migrations"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -77,3 +80,31 @@ def test_replay_wants_a_time_with_its_offset():
         outbox._parser().parse_args(["replay", "intake", "--since", "2026-12-01T00:00:00"])
     args = outbox._parser().parse_args(["replay", "intake", "--since", "2026-12-01T00:00:00+07:00"])
     assert args.since == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_after_a_nats_loss_a_replay_publishes_every_kept_event_again(database_url, tmp_path):
+    """The handbook's procedure: NATS comes back empty, the service restarts, `outbox replay` runs."""
+    lost, fresh = NatsServer(), NatsServer()
+    lost.start()
+    try:
+        async with intake_client(database_url, lost.url, tmp_path) as intake:
+            headers = intake.headers_for("secretariat")
+            meeting = await make_meeting(intake, headers)
+            ids = {(await intake.post("/petitions", headers=headers, json={
+                "meeting_id": meeting["id"], "content": f"Cử tri đề nghị sửa đường liên thôn số {n}."})).json()["id"]
+                for n in range(3)}
+            await wait_for_events(lost.url, "petitions.received", ids)
+            published = sorted(env["id"] for _, env in await stream_events(lost.url))
+        lost.cleanup()  # the whole cluster and its volumes are gone
+        fresh.start()
+        async with intake_client(database_url, fresh.url, tmp_path):
+            await asyncio.sleep(1)
+            assert await stream_events(fresh.url) == []  # nothing comes back by itself
+            assert await outbox.replay(database_url) == len(published)
+            await wait_for_events(fresh.url, "petitions.received", ids)
+            await asyncio.sleep(0.5)
+            assert sorted(env["id"] for _, env in await stream_events(fresh.url)) == published
+    finally:
+        lost.cleanup()
+        fresh.cleanup()
