@@ -7,8 +7,9 @@ import tomllib
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
-from tests.support.deploy import APIS, DEPLOY, OVERLAYS, ROOT, of_kind, pod_spec, rendered, workloads
+from tests.support.deploy import APIS, DEPLOY, OVERLAYS, ROOT, of_kind, pod_spec, rendered, tool, workloads
 from tests.support.servers import nats_server_binary
 
 
@@ -115,6 +116,8 @@ def test_only_the_services_reach_postgres_and_nats_and_only_the_ingress_reaches_
     assert _labelled(docs, {"kien-nghi/nats-client": "true"}) == set(APIS)
     sources = {name: [peer for rule in policy["spec"]["ingress"] for peer in rule["from"]]
                for name, policy in policies.items() if name != "default-deny-ingress"}
+    assert policies["postgres"]["spec"]["podSelector"] == {"matchLabels": {"cnpg.io/podRole": "instance"}}
+    assert policies["nats"]["spec"]["podSelector"] == of_kind(docs, "StatefulSet")["nats"]["spec"]["selector"]
     assert {"podSelector": {"matchLabels": {"kien-nghi/database-client": "true"}}} in sources["postgres"]
     assert {"podSelector": {"matchLabels": {"kien-nghi/nats-client": "true"}}} in sources["nats"]
     for name in ("postgres", "nats", "apis"):
@@ -128,3 +131,19 @@ def test_only_the_services_reach_postgres_and_nats_and_only_the_ingress_reaches_
     backends = {path["backend"]["service"]["name"] for rule in ingress["spec"]["rules"]
                 for path in rule["http"]["paths"]}
     assert backends == {"web"}
+
+
+def test_the_restore_reads_prods_backups_with_prods_image(tmp_path):
+    result = subprocess.run([tool("kubectl"), "kustomize", str(DEPLOY / "k8s" / "restore")], check=False,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    [restore] = [doc for doc in yaml.safe_load_all(result.stdout) if doc]
+    prod = rendered("prod")
+    [live] = of_kind(prod, "Cluster").values()
+    [store] = of_kind(prod, "ObjectStore").values()
+    [origin] = restore["spec"]["externalClusters"]
+    assert restore["spec"]["bootstrap"]["recovery"]["source"] == origin["name"]
+    assert origin["plugin"]["parameters"] == {"barmanObjectName": store["metadata"]["name"],
+                                              "serverName": live["metadata"]["name"]}
+    assert live["spec"]["imageName"].startswith(restore["spec"]["imageName"] + "@sha256:")
+    assert restore["metadata"]["namespace"] == live["metadata"]["namespace"]
