@@ -6,7 +6,8 @@ from shared.observability import ServiceMetrics
 from tests.support.deploy import of_kind, rendered
 
 # Exported by issue 11b's metrics, being written at the same time: accepted while absent.
-ISSUE_11B_METRICS = {"outbox_backlog_events", "outbox_oldest_pending_seconds", "consumer_pending_messages"}
+ISSUE_11B_METRICS = {"outbox_backlog_events", "outbox_oldest_pending_seconds", "consumer_pending_messages",
+                     "events_redelivered_total"}
 PROMQL_WORDS = {"sum", "max", "min", "by", "rate", "increase", "deriv", "and", "unless", "or", "le",
                 "histogram_quantile", "service", "consumer", "outcome", "status"}
 
