@@ -2,7 +2,7 @@
 
 import json
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from services.monitoring import labels
@@ -39,10 +39,12 @@ async def load(uow: UnitOfWork, petition_id: uuid.UUID, user: Principal, for_upd
     return petition
 
 
-def _check_required(update: StatusUpdate) -> None:
+def _check_required(update: StatusUpdate, today: date) -> None:
     missing = sm.missing_fields(update.status, update.model_dump())
-    if missing:
-        errors = [FieldError(name, sm.FIELD_MESSAGES[name]) for name in missing]
+    errors = [FieldError(name, sm.FIELD_MESSAGES[name]) for name in missing]
+    if sm.past_roadmap(update.planned_completion, today):
+        errors.append(FieldError("planned_completion", sm.PAST_DATE_MESSAGE))
+    if errors:
         raise ProblemError(422, "; ".join(e.message for e in errors), type="/problems/validation", errors=errors)
 
 
@@ -72,7 +74,7 @@ def _apply(petition: Petition, update: StatusUpdate, at: datetime) -> None:
 
 async def update_status(uow: UnitOfWork, petition_id: uuid.UUID, update: StatusUpdate, user: Principal,
                         now: datetime, tz: ZoneInfo, request_id: str | None = None) -> Petition:
-    _check_required(update)
+    _check_required(update, now.astimezone(tz).date())
     petition = await load(uow, petition_id, user, for_update=True)
     _check_transition(petition, update.status)
     previous, agency_code = petition.status, petition.agency_code

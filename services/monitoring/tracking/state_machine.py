@@ -6,6 +6,7 @@ A spot-check finding `not_resolved` reopens a resolved petition: resolved -> in_
 """
 
 from collections.abc import Mapping
+from datetime import date
 
 AWAITING_ROUTING = "awaiting_routing"
 ASSIGNED = "assigned"
@@ -45,6 +46,14 @@ FIELD_MESSAGES = {
     "reason": "Cần nêu lý do (nguồn lực còn thiếu) khi báo cáo chưa giải quyết được",
     "note": "Cần nêu lý do trả lại (không thuộc thẩm quyền của cơ quan)",
 }
+
+
+PAST_DATE_MESSAGE = "Ngày dự kiến hoàn thành (lộ trình) không được ở quá khứ"
+
+
+def past_roadmap(planned_completion: date | None, today: date) -> bool:
+    """A roadmap must end today or later: a date already gone promises nothing."""
+    return planned_completion is not None and planned_completion < today
 
 
 class IllegalTransition(Exception):
