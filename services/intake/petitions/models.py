@@ -5,6 +5,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.intake.base import Base
+from services.intake.changes.models import Withdrawable
 from services.intake.petitions.search import petition_terms
 from shared.persistence import UtcDateTime, utcnow
 
@@ -15,7 +16,7 @@ def _search_terms(context) -> str:
     return petition_terms(row["content"], row["code"])
 
 
-class Petition(Base):
+class Petition(Withdrawable, Base):
     """A voter petition (kiến nghị cử tri) as the secretariat entered it."""
 
     __tablename__ = "petitions"
@@ -44,6 +45,8 @@ class Petition(Base):
     status_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Sequence of this petition's petitions.linked events (intake is their producer).
     link_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Sequence of this petition's petitions.corrected / petitions.withdrawn events.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_petitions_created", "created_at", "id"),)
 

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select, update
+from sqlalchemy import Select, and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +36,13 @@ async def take_next_number(session: AsyncSession, year: int) -> int:
 async def add(session: AsyncSession, petition: Petition, petitioners: list[Petitioner]) -> None:
     session.add(petition)
     await session.flush()
+    session.add_all(petitioners)
+    await session.flush()
+
+
+async def replace_petitioners(session: AsyncSession, petition_id: uuid.UUID, petitioners: list[Petitioner]) -> None:
+    """A correction of who raised the petition (the change record keeps the previous ones)."""
+    await session.execute(delete(Petitioner).where(Petitioner.petition_id == petition_id))
     session.add_all(petitioners)
     await session.flush()
 

@@ -5,14 +5,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from services.intake.base import IdempotencyRecord
-from services.intake.petitions import imports
+from services.intake.changes import service as change_service
+from services.intake.changes.schemas import ChangeOut, WithdrawalIn
+from services.intake.petitions import corrections, imports
 from services.intake.petitions import repeats_service, search, search_service
 from services.intake.petitions import service as petition_service
 from services.intake.petitions.models import Petition, Petitioner
 from services.intake.petitions.importer import read_rows
 from services.intake.petitions.repository import PetitionFilters
 from services.intake.petitions.schemas import (
-    DraftIn, DraftSimilarList, LinkOut, LinkRequest, PetitionCreate, PetitionerOut, PetitionOut, PetitionPage,
+    DraftIn, DraftSimilarList, LinkOut, LinkRequest, PetitionCorrection, PetitionCreate, PetitionerOut, PetitionOut, PetitionPage,
     SimilarList,
 )
 from services.intake.roles import PERSONAL_DATA_READERS, READERS, WRITERS
@@ -137,6 +139,35 @@ async def unlink_petition(petition_id: uuid.UUID, uow: UowDep, user: Writer):
     await repeats_service.unlink_petition(uow, petition, user)
     await uow.commit()
     return _out(petition, None, user)
+
+
+@router.patch("/petitions/{petition_id}", response_model=PetitionOut)
+async def correct_petition(petition_id: uuid.UUID, payload: PetitionCorrection, uow: UowDep, request: Request,
+                           user: Writer):
+    """Correct content, unit, meeting, topic, voters or petitioners; the history keeps who, why and what was."""
+    petition = await _existing(uow, petition_id)
+    petitioners = await corrections.correct(uow, petition, payload, user, request.app.state.catalog)
+    await uow.commit()
+    if petitioners is None:
+        petitioners = (await petition_service.petitioners_of(uow.session, [petition.id]))[petition.id]
+    return _out(petition, petitioners, user)
+
+
+@router.post("/petitions/{petition_id}/withdrawal", response_model=PetitionOut)
+async def withdraw_petition(petition_id: uuid.UUID, payload: WithdrawalIn, uow: UowDep, user: Writer):
+    """Withdraw a petition (rút kiến nghị): kept on record, no longer routed or followed up."""
+    petition = await _existing(uow, petition_id)
+    await corrections.withdraw(uow, petition, payload.reason, user)
+    await uow.commit()
+    return _out(petition, None, user)
+
+
+@router.get("/petitions/{petition_id}/changes", response_model=list[ChangeOut])
+async def petition_changes(petition_id: uuid.UUID, uow: UowDep, user: Reader):
+    """Corrections and withdrawal of a petition, oldest first (petitioners' data only for the secretariat)."""
+    await _existing(uow, petition_id)
+    records = await change_service.history(uow.session, corrections.ENTITY, petition_id)
+    return [change_service.visible(record, user.role in PERSONAL_DATA_READERS) for record in records]
 
 
 @router.get("/petitions/{petition_id}/links", response_model=list[LinkOut])
