@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.routing.routings.models import Routing, RoutingEntry
+from services.routing.routings.models import WITHDRAWN, Routing, RoutingEntry
 
 
 async def get(db: AsyncSession, petition_id: uuid.UUID, for_update: bool = False) -> Routing | None:
@@ -34,8 +34,20 @@ async def page(db: AsyncSession, *, state: str | None, agency_code: str | None, 
                           (Routing.topic, topic)):
         if value:
             query = query.where(column == value)
+    if not state:
+        query = query.where(Routing.state != WITHDRAWN)
     if after is not None:
         queued_at, petition_id = after
         query = query.where(or_(Routing.queued_at > queued_at,
                                 and_(Routing.queued_at == queued_at, Routing.petition_id > petition_id)))
     return list(await db.scalars(query))
+
+
+PERSON_DECISIONS = ("confirmed", "corrected")
+
+
+async def decided_by_person(db: AsyncSession, petition_id: uuid.UUID) -> bool:
+    """Whether the secretariat has confirmed or corrected this petition's routing."""
+    query = select(RoutingEntry.id).where(RoutingEntry.petition_id == petition_id,
+                                          RoutingEntry.action.in_(PERSON_DECISIONS)).limit(1)
+    return (await db.scalars(query)).first() is not None
