@@ -7,6 +7,7 @@ STATUS = {
     "resolved": "Đã giải quyết",
     "unresolved_lack_of_resources": "Chưa giải quyết (chưa có nguồn lực)",
     "returned": "Trả lại (không đúng thẩm quyền)",
+    "withdrawn": "Đã rút (không theo dõi nữa)",
 }
 
 LEVEL = {
@@ -23,6 +24,7 @@ TIMELINESS = {
     "overdue": "Quá hạn, chưa trả lời",
     "within_deadline": "Chưa trả lời, còn trong hạn",
     "not_assigned": "Chưa giao cơ quan",
+    "withdrawn": "Đã rút",
 }
 
 TOPIC = {

@@ -7,6 +7,7 @@ STATUS = {
     "resolved": "Đã giải quyết",
     "unresolved_lack_of_resources": "Chưa giải quyết do thiếu nguồn lực",
     "returned": "Trả lại (không thuộc thẩm quyền)",
+    "withdrawn": "Đã rút",
 }
 
 # What an agency may report (the four payload kinds of POST /petitions/{id}/status-updates).
@@ -34,6 +35,7 @@ MEETING_KIND = {
 ROUTING_STATE = {
     "assigned": "Đã giao cơ quan",
     "needs_review": "Chờ Văn phòng xác nhận",
+    "withdrawn": "Đã rút",
 }
 
 VERDICT = {
@@ -58,7 +60,17 @@ TIMELINE = {
     "returned": "Cơ quan trả lại",
     "spot_check_finding": "Kết quả giám sát xác suất",
     "resolution_disputed": "Giám sát: chưa giải quyết, mở lại",
+    "corrected": "Đính chính kiến nghị",
+    "withdrawn": "Rút kiến nghị",
+    "routed_ignored": "Quyết định phân loại sau khi đã rút (không áp dụng)",
 }
+
+# What a correction may change, as the history of corrections names it.
+FIELD = {"content": "Nội dung", "unit_code": "Đơn vị", "meeting_id": "Buổi tiếp xúc", "topic": "Lĩnh vực",
+         "voters_count": "Số cử tri", "petitioners": "Người kiến nghị", "session_id": "Kỳ họp",
+         "held_on": "Ngày tiếp xúc", "kind": "Hình thức", "delegates": "Đại biểu", "note": "Ghi chú",
+         "name": "Tên kỳ họp", "term": "Nhiệm kỳ", "starts_on": "Ngày khai mạc"}
+CHANGE_KIND = {"corrected": "Đính chính", "withdrawn": "Rút"}
 
 # Where an earlier, similar petition was raised, compared with the one being entered.
 PLACE = {"unit": "Cùng đơn vị", "district": "Cùng huyện", "": "Nơi khác"}
@@ -77,4 +89,4 @@ TOPIC = {
 def for_scripts() -> dict:
     return {"status": STATUS, "level": LEVEL, "role": ROLE, "meeting_kind": MEETING_KIND,
             "routing_state": ROUTING_STATE, "verdict": VERDICT, "conclusion": CONCLUSION,
-            "timeline": TIMELINE, "topic": TOPIC, "place": PLACE}
+            "timeline": TIMELINE, "topic": TOPIC, "place": PLACE, "field": FIELD, "change_kind": CHANGE_KIND}

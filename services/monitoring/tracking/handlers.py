@@ -3,12 +3,15 @@
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tracking import projections
 from services.monitoring.tracking import repository as petition_repository
-from shared.events import Envelope, PetitionLinked, PetitionReceived, PetitionRouted, PetitionUnlinked
+from shared.events import (
+    Envelope, PetitionCorrected, PetitionLinked, PetitionReceived, PetitionRouted, PetitionUnlinked, PetitionWithdrawn,
+)
 from shared.messaging import ConsumerSpec
 from shared.unit_of_work import UnitOfWork
 
 DURABLE = "monitoring-tracking"
-SUBJECTS = ["petitions.received", "petitions.routed", "petitions.linked", "petitions.unlinked"]
+SUBJECTS = ["petitions.received", "petitions.routed", "petitions.linked", "petitions.unlinked",
+            "petitions.corrected", "petitions.withdrawn"]
 
 
 def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
@@ -27,6 +30,12 @@ def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
         elif isinstance(data, PetitionUnlinked):
             await projections.apply_unlinked(uow.session, envelope.petition_id, data, envelope.occurred_at,
                                              settings.tz, event_id, envelope.sequence)
+        elif isinstance(data, PetitionCorrected):
+            await projections.apply_corrected(uow.session, envelope.petition_id, data, envelope.occurred_at,
+                                              settings.tz, event_id, envelope.sequence)
+        elif isinstance(data, PetitionWithdrawn):
+            await projections.apply_withdrawn(uow, envelope.petition_id, data, envelope.occurred_at,
+                                              settings.tz, event_id, envelope.sequence)
 
     async def prepare(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
         await petition_repository.hold_all(uow.session, [envelope.petition_id for envelope in envelopes])

@@ -1,4 +1,4 @@
-"""Building the read model from other services' events: received, routed, linked, unlinked."""
+"""Building the read model from other services' events: received, routed, linked, unlinked, corrected, withdrawn."""
 
 import uuid
 from datetime import datetime
@@ -12,7 +12,10 @@ from services.monitoring.tracking import repository as petition_repository
 from services.monitoring.tracking import state_machine as sm
 from services.monitoring.tracking.deadlines import due_date, overdue_from
 from services.monitoring.tracking.models import Petition
-from shared.events import PetitionLinked, PetitionReceived, PetitionRouted, PetitionUnlinked, StatusChanged, is_stale
+from shared.events import (
+    PetitionCorrected, PetitionLinked, PetitionReceived, PetitionRouted, PetitionUnlinked, PetitionWithdrawn,
+    StatusChanged, is_stale,
+)
 from shared.unit_of_work import UnitOfWork
 
 
@@ -65,6 +68,11 @@ async def apply_routed(uow: UnitOfWork, petition_id: uuid.UUID, data: PetitionRo
     if is_stale(sequence, petition.routing_seq):
         return  # an older decision than one already applied: the newer one stands
     petition.routing_seq = sequence if sequence is not None else petition.routing_seq
+    if petition.status == sm.WITHDRAWN:  # a decision made before routing learnt of the withdrawal
+        await history.record(uow.session, petition, at=at, tz=settings.tz, entry_type="routed_ignored",
+                             by=data.decided_by, details=data.model_dump(mode="json"), state_changed=False,
+                             event_id=event_id)
+        return
     previous_status = petition.status
     # Confirming the same agency keeps the running deadline; a new agency starts a new one.
     reassigned = petition.status in sm.UNROUTED or petition.agency_code != data.agency_code
@@ -111,3 +119,40 @@ async def apply_unlinked(session: AsyncSession, petition_id: uuid.UUID, data: Pe
     await history.record(session, petition, at=at, tz=tz, entry_type="unlinked", by=data.by,
                          details=data.model_dump(mode="json", exclude={"by"}), state_changed=False,
                          event_id=event_id)
+
+
+async def _followed(session: AsyncSession, petition_id: uuid.UUID, sequence: int | None) -> Petition | None:
+    """The petition an intake change applies to; None when it is not newer than the last one applied."""
+    petition = await _known(session, petition_id)
+    if is_stale(sequence, petition.intake_revision):
+        return None
+    petition.intake_revision = sequence if sequence is not None else petition.intake_revision
+    return petition
+
+
+async def apply_corrected(session: AsyncSession, petition_id: uuid.UUID, data: PetitionCorrected, at: datetime,
+                          tz: ZoneInfo, event_id: str | None = None, sequence: int | None = None) -> None:
+    """The secretariat corrected the petition: its unit follows; routing announces any new agency itself."""
+    petition = await _followed(session, petition_id, sequence)
+    if petition is None:
+        return
+    petition.unit_code = data.unit_code
+    details = {"fields": data.fields, "reason": data.reason, "unit_code": data.unit_code,
+               "meeting_id": data.meeting_id}
+    await history.record(session, petition, at=at, tz=tz, entry_type="corrected", by=data.by, details=details,
+                         state_changed=False, event_id=event_id)
+
+
+async def apply_withdrawn(uow: UnitOfWork, petition_id: uuid.UUID, data: PetitionWithdrawn, at: datetime,
+                          tz: ZoneInfo, event_id: str | None = None, sequence: int | None = None) -> None:
+    """Withdrawn (rút): out of the lists and deadlines, counted as withdrawn; the timeline keeps why."""
+    petition = await _followed(uow.session, petition_id, sequence)
+    if petition is None or petition.status == sm.WITHDRAWN:
+        return
+    previous_status = petition.status
+    petition.status, petition.deadline_at = sm.WITHDRAWN, None
+    await history.record(uow.session, petition, at=at, tz=tz, entry_type="withdrawn", by=data.by,
+                         details={"reason": data.reason, "from_status": previous_status, "to_status": sm.WITHDRAWN},
+                         status_entered=True, event_id=event_id)
+    history.announce(uow, petition, StatusChanged(from_status=previous_status, to_status=sm.WITHDRAWN,
+                                                  agency_code=petition.agency_code, note=data.reason, by=data.by))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from services.monitoring.base import FOREVER
 from services.monitoring.tracking import ledger_buffer
 from services.monitoring.tracking.ledger import deadline_key, month_of, state_key, topic_key
+from services.monitoring.tracking.state_machine import WITHDRAWN
 from services.monitoring.tracking.models import (
     DeadlineCount, Petition, PetitionVersion, StateCount, TimelineEntry, TopicCount,
 )
@@ -123,6 +124,8 @@ async def find(session: AsyncSession, criteria: PetitionFilter) -> list[Petition
     stmt = select(Petition)
     if criteria.status:
         stmt = stmt.where(Petition.status == criteria.status)
+    else:  # a withdrawn petition is no longer followed up: listed only when asked for
+        stmt = stmt.where(Petition.status != WITHDRAWN)
     if criteria.agency_code:
         stmt = stmt.where(Petition.agency_code == criteria.agency_code)
     if criteria.level:

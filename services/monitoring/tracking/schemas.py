@@ -8,7 +8,7 @@ from shared.text import OptionalText
 
 AgencyStatus = Literal["in_progress", "resolved", "unresolved_lack_of_resources", "returned"]
 Status = Literal["awaiting_routing", "assigned", "in_progress", "resolved", "unresolved_lack_of_resources",
-                 "returned"]
+                 "returned", "withdrawn"]
 Level = Literal["province", "district", "commune", "central"]
 
 

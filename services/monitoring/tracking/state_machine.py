@@ -14,8 +14,9 @@ IN_PROGRESS = "in_progress"
 RESOLVED = "resolved"
 UNRESOLVED = "unresolved_lack_of_resources"
 RETURNED = "returned"
+WITHDRAWN = "withdrawn"  # intake withdrew it (rút kiến nghị): kept, no longer followed up
 
-STATUSES = (AWAITING_ROUTING, ASSIGNED, IN_PROGRESS, RESOLVED, UNRESOLVED, RETURNED)
+STATUSES = (AWAITING_ROUTING, ASSIGNED, IN_PROGRESS, RESOLVED, UNRESOLVED, RETURNED, WITHDRAWN)
 AGENCY_STATUSES = (IN_PROGRESS, RESOLVED, UNRESOLVED, RETURNED)
 # An agency's reply to the council (có văn bản trả lời): any of these counts as answered.
 ANSWERS = frozenset({IN_PROGRESS, RESOLVED, UNRESOLVED})
@@ -31,6 +32,7 @@ AGENCY_TRANSITIONS: Mapping[str, frozenset[str]] = {
     # Only a spot-check finding reopens a resolved petition.
     RESOLVED: frozenset(),
     RETURNED: frozenset(),
+    WITHDRAWN: frozenset(),
 }
 
 REQUIRED_FIELDS: Mapping[str, tuple[str, ...]] = {
