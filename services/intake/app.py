@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from services.intake.base import InboxEntry, OutboxMessage
 from services.intake.meetings.router import router as meetings_router
 from services.intake.petitions.handlers import OUTCOME_CONSUMER
+from services.intake.petitions.import_jobs import ImportJobs
 from services.intake.petitions.repeats import WordRarity
 from services.intake.petitions.router import router as petitions_router
 from services.intake.sessions.router import router as sessions_router
@@ -28,4 +29,5 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     app = create_service_app(settings, definition)
     app.state.catalog = load_catalog(settings.catalog_file)
     app.state.word_rarity = WordRarity()
+    app.state.import_jobs = ImportJobs()
     return app

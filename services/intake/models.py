@@ -3,8 +3,10 @@
 from services.intake.base import Base, InboxEntry, OutboxMessage
 from services.intake.changes.models import ChangeRecord
 from services.intake.meetings.models import Meeting
-from services.intake.petitions.models import Petition, PetitionCodeCounter, Petitioner, PetitionLink
+from services.intake.petitions.models import (
+    ImportRecord, Petition, PetitionCodeCounter, Petitioner, PetitionLink,
+)
 from services.intake.sessions.models import CouncilSession
 
-__all__ = ["Base", "ChangeRecord", "CouncilSession", "InboxEntry", "Meeting", "OutboxMessage", "Petition",
+__all__ = ["Base", "ChangeRecord", "ImportRecord", "CouncilSession", "InboxEntry", "Meeting", "OutboxMessage", "Petition",
            "PetitionCodeCounter", "PetitionLink", "Petitioner"]

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, and_, delete, or_, select, update
+from sqlalchemy import insert as insert_into
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,25 @@ async def take_next_number(session: AsyncSession, year: int) -> int:
         .returning(table.c.last_number)
     )
     return (await session.execute(stmt)).scalar_one()
+
+
+async def take_numbers(session: AsyncSession, year: int, count: int) -> int:
+    """Take `count` consecutive numbers of the year's counter at once (an import); the last one taken."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    table = PetitionCodeCounter.__table__
+    stmt = (
+        insert(table).values(year=year, last_number=count)
+        .on_conflict_do_update(index_elements=[table.c.year], set_={"last_number": table.c.last_number + count})
+        .returning(table.c.last_number)
+    )
+    return (await session.execute(stmt)).scalar_one()
+
+
+async def add_many(session: AsyncSession, petitions: list[dict], petitioners: list[dict]) -> None:
+    """Many petitions and their petitioners in one executemany each (an import)."""
+    await session.execute(insert_into(Petition), petitions)
+    if petitioners:
+        await session.execute(insert_into(Petitioner), petitioners)
 
 
 async def add(session: AsyncSession, petition: Petition, petitioners: list[Petitioner]) -> None:

@@ -1,8 +1,12 @@
 import asyncio
+import hashlib
+import json
 import uuid
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile
+from fastapi.responses import JSONResponse
 
 from services.intake.base import IdempotencyRecord
 from services.intake.changes import service as change_service
@@ -11,6 +15,7 @@ from services.intake.petitions import corrections, imports
 from services.intake.petitions import repeats_service, search, search_service
 from services.intake.petitions import service as petition_service
 from services.intake.petitions.models import Petition, Petitioner
+from services.intake.petitions.import_template import template_xlsx as import_template_xlsx
 from services.intake.petitions.importer import read_rows
 from services.intake.petitions.repository import PetitionFilters
 from services.intake.petitions.schemas import (
@@ -51,26 +56,81 @@ async def create_petition(payload: PetitionCreate, uow: UowDep, request: Request
     return answer
 
 
-@router.post("/petitions:import", status_code=201)
-async def import_petitions(request: Request, uow: UowDep, user: Writer, idempotency_key: UploadKeyDep,
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/petitions:import-template", response_class=Response,
+            responses={200: {"content": {XLSX: {}}, "description": "Tệp mẫu XLSX"}})
+async def import_template(_user: Writer) -> Response:
+    """An XLSX to fill in: Vietnamese headers, a title block and an example row."""
+    return Response(import_template_xlsx(), media_type=XLSX,
+                    headers={"Content-Disposition": 'attachment; filename="mau-nhap-kien-nghi.xlsx"'})
+
+
+@router.post("/petitions:import", status_code=201, responses={
+    202: {"description": "Prefer: respond-async — lượt nhập chạy nền; theo dõi ở Location (/import-jobs/{id})"},
+    409: {"description": "Có dòng đã nhập trước đó (cùng tệp, hoặc cùng nội dung tại cùng buổi tiếp xúc): "
+                         "chưa ghi gì; gửi lại với on_duplicates=skip hoặc import"}})
+async def import_petitions(request: Request, user: Writer, idempotency_key: UploadKeyDep,
                            file: Annotated[UploadFile, File(description="Tệp CSV (UTF-8) hoặc XLSX")],
                            mode: imports.ImportMode = "all_or_nothing",
-                           meeting_id: uuid.UUID | None = Query(None, description="Buổi tiếp xúc mặc định")) -> dict:
+                           on_duplicates: imports.OnDuplicates | None = Query(
+                               None, description="Dòng đã nhập trước đó: skip (bỏ qua) hoặc import (vẫn nhập)"),
+                           meeting_id: uuid.UUID | None = Query(None, description="Buổi tiếp xúc mặc định"),
+                           prefer: str | None = Header(None, description="respond-async: chạy nền, trả 202")):
     settings = request.app.state.runtime.settings
     data = await file.read(settings.import_max_bytes + 1)
     if len(data) > settings.import_max_bytes:
         raise body_too_large(request.url.path, settings.import_max_bytes)
+    idempotency = of_upload(idempotency_key, request, data)
+    options = ImportOptions(file.filename or "", data, mode, on_duplicates, meeting_id)
+
+    async def work(progress: imports.Progress) -> tuple[int, dict]:
+        return await _run_import(request.app, options, idempotency, user, progress)
+
+    if prefer and "respond-async" in prefer.lower():
+        job = request.app.state.import_jobs.start(user.sub, work)
+        return JSONResponse(job.view(), status_code=202, headers={"Location": f"/import-jobs/{job.id}"})
+    status_code, body = await work(imports.Progress())
+    return JSONResponse(body, status_code=status_code)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    filename: str
+    data: bytes
+    mode: imports.ImportMode
+    on_duplicates: imports.OnDuplicates | None
+    meeting_id: uuid.UUID | None
+
+
+async def _run_import(app, options: ImportOptions, idempotency, user: Principal,
+                      progress: imports.Progress) -> tuple[int, dict]:
+    """One import, in its own unit of work (a job outlives its request). Raises ProblemError when refused."""
+    settings = app.state.runtime.settings
+
+    def counted(lines: int) -> None:
+        progress.rows_read = lines
+
     # Parsing a spreadsheet is CPU work: in a worker thread, the other requests go on meanwhile; and
     # before the key is claimed, which opens the transaction (SQLite's write lock) only once it is needed.
-    rows = await asyncio.to_thread(read_rows, file.filename or "", data, settings.import_max_rows)
-    idempotency = of_upload(idempotency_key, request, data)
-    if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
-        return first
-    report = await imports.import_rows(uow, rows, meeting_id, mode, user, request.app.state.catalog,
-                                       settings.code_timezone)
-    await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, report)
-    await uow.commit()
-    return report
+    rows = await asyncio.to_thread(read_rows, options.filename, options.data, settings.import_max_rows, counted)
+    progress.rows_total = len(rows)
+    upload = imports.ImportFile(options.filename, hashlib.sha256(options.data).hexdigest(), rows)
+    async with app.state.runtime.uow() as uow:
+        if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
+            return first.status_code, json.loads(first.body)
+        report = await imports.import_rows(uow, upload, options.meeting_id, options.mode, options.on_duplicates, user,
+                                           app.state.catalog, settings.code_timezone, progress)
+        await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, report)
+        await uow.commit()
+    return 201, report
+
+
+@router.get("/import-jobs/{job_id}")
+async def import_job(job_id: uuid.UUID, request: Request, user: Writer) -> dict:
+    """An import started with `Prefer: respond-async`: its phase, rows read, and at the end its answer."""
+    return request.app.state.import_jobs.get(job_id, user.sub).view()
 
 
 @router.get("/petitions", response_model=PetitionPage)

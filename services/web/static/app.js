@@ -32,7 +32,7 @@ const KN = (() => {
 
   /* Call a service through the proxy: api("intake/petitions", {method, json, form, query}). */
   async function api(path, opts = {}) {
-    const headers = { Accept: "application/json" };
+    const headers = { Accept: "application/json", ...(opts.headers || {}) };
     if (token()) headers.Authorization = "Bearer " + token();
     let body;
     if (opts.json !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(opts.json); }

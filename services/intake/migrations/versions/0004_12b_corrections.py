@@ -1,4 +1,4 @@
-"""corrections and withdrawals: change records, withdrawn marks, the petition's revision
+"""corrections and withdrawals: change records, withdrawn marks, the petition's revision; imported files
 
 Revision ID: 0004_12b_corrections
 Revises: 0003
@@ -39,9 +39,22 @@ def upgrade() -> None:
             batch_op.add_column(sa.Column('withdrawal_reason', sa.Text(), nullable=True))
     with op.batch_alter_table('petitions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('revision', sa.Integer(), server_default='0', nullable=False))
+    op.create_table(
+        'import_records',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('sha256', sa.String(length=64), nullable=False),
+        sa.Column('filename', sa.String(length=300), nullable=False),
+        sa.Column('rows_taken', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('created_by', sa.String(length=200), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index(op.f('ix_import_records_sha256'), 'import_records', ['sha256'])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_import_records_sha256'), table_name='import_records')
+    op.drop_table('import_records')
     with op.batch_alter_table('petitions', schema=None) as batch_op:
         batch_op.drop_column('revision')
     for table in WITHDRAWABLE:
