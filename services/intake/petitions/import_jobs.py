@@ -11,10 +11,22 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel, Field
+
 from services.intake.petitions.imports import Progress
 from shared.errors import ProblemError, not_found, problem_response
 
 KEEP_SECONDS = 3600
+
+
+class ImportJobOut(BaseModel):
+    id: uuid.UUID
+    state: str = Field(description="running | done | failed")
+    phase: str = Field(description="reading (đọc tệp) | checking (kiểm tra) | writing (ghi) | done")
+    rows_read: int = Field(description="Số dòng đã đọc của tệp")
+    rows_total: int | None = Field(description="Số dòng kiến nghị, khi đã đọc xong")
+    status_code: int | None = Field(description="Khi xong: mã trả lời của lượt nhập (201, 409, 422…)")
+    result: dict | None = Field(description="Khi xong: báo cáo nhập tệp hoặc lỗi (problem+json)")
 
 
 @dataclass

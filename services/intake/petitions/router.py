@@ -15,6 +15,7 @@ from services.intake.petitions import corrections, imports
 from services.intake.petitions import repeats_service, search, search_service
 from services.intake.petitions import service as petition_service
 from services.intake.petitions.models import Petition, Petitioner
+from services.intake.petitions.import_jobs import ImportJobOut
 from services.intake.petitions.import_template import template_xlsx as import_template_xlsx
 from services.intake.petitions.importer import read_rows
 from services.intake.petitions.repository import PetitionFilters
@@ -68,9 +69,8 @@ async def import_template(_user: Writer) -> Response:
 
 
 @router.post("/petitions:import", status_code=201, responses={
-    202: {"description": "Prefer: respond-async — lượt nhập chạy nền; theo dõi ở Location (/import-jobs/{id})"},
-    409: {"description": "Có dòng đã nhập trước đó (cùng tệp, hoặc cùng nội dung tại cùng buổi tiếp xúc): "
-                         "chưa ghi gì; gửi lại với on_duplicates=skip hoặc import"}})
+    202: {"model": ImportJobOut,
+          "description": "Prefer: respond-async — lượt nhập chạy nền; theo dõi ở Location (/import-jobs/{id})"}})
 async def import_petitions(request: Request, user: Writer, idempotency_key: UploadKeyDep,
                            file: Annotated[UploadFile, File(description="Tệp CSV (UTF-8) hoặc XLSX")],
                            mode: imports.ImportMode = "all_or_nothing",
@@ -78,6 +78,8 @@ async def import_petitions(request: Request, user: Writer, idempotency_key: Uplo
                                None, description="Dòng đã nhập trước đó: skip (bỏ qua) hoặc import (vẫn nhập)"),
                            meeting_id: uuid.UUID | None = Query(None, description="Buổi tiếp xúc mặc định"),
                            prefer: str | None = Header(None, description="respond-async: chạy nền, trả 202")):
+    """Nhập kiến nghị từ tệp CSV/XLSX. 409 khi có dòng đã nhập trước đó (cùng tệp, hoặc cùng nội dung tại
+    cùng buổi tiếp xúc): chưa ghi gì; gửi lại với on_duplicates=skip (bỏ qua) hoặc import (vẫn nhập)."""
     settings = request.app.state.runtime.settings
     data = await file.read(settings.import_max_bytes + 1)
     if len(data) > settings.import_max_bytes:
@@ -127,8 +129,8 @@ async def _run_import(app, options: ImportOptions, idempotency, user: Principal,
     return 201, report
 
 
-@router.get("/import-jobs/{job_id}")
-async def import_job(job_id: uuid.UUID, request: Request, user: Writer) -> dict:
+@router.get("/import-jobs/{job_id}", response_model=ImportJobOut)
+async def import_job(job_id: uuid.UUID, request: Request, user: Writer):
     """An import started with `Prefer: respond-async`: its phase, rows read, and at the end its answer."""
     return request.app.state.import_jobs.get(job_id, user.sub).view()
 
