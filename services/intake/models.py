@@ -4,9 +4,24 @@ from services.intake.base import Base, InboxEntry, OutboxMessage
 from services.intake.changes.models import ChangeRecord
 from services.intake.meetings.models import Meeting
 from services.intake.petitions.models import (
-    ImportRecord, Petition, PetitionCodeCounter, Petitioner, PetitionLink,
+    ImportRecord,
+    Petition,
+    PetitionCodeCounter,
+    Petitioner,
+    PetitionLink,
 )
 from services.intake.sessions.models import CouncilSession
 
-__all__ = ["Base", "ChangeRecord", "ImportRecord", "CouncilSession", "InboxEntry", "Meeting", "OutboxMessage", "Petition",
-           "PetitionCodeCounter", "PetitionLink", "Petitioner"]
+__all__ = [
+    "Base",
+    "ChangeRecord",
+    "CouncilSession",
+    "ImportRecord",
+    "InboxEntry",
+    "Meeting",
+    "OutboxMessage",
+    "Petition",
+    "PetitionCodeCounter",
+    "PetitionLink",
+    "Petitioner",
+]

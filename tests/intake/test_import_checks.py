@@ -80,8 +80,7 @@ async def test_a_title_block_an_stt_column_blank_rows_and_numeric_phones(intake,
 
 async def test_csv_phones_keep_their_leading_zeros(intake, secretariat):
     meeting = await make_meeting(intake, secretariat)
-    data = "STT;Nội dung;Họ tên;Số điện thoại\n1;{};Lê Văn C;0912000111\n2;{};Hà Thị D;=\"0987654321\"\n".format(
-        GOOD, OTHER).encode("utf-8-sig")
+    data = f"STT;Nội dung;Họ tên;Số điện thoại\n1;{GOOD};Lê Văn C;0912000111\n2;{OTHER};Hà Thị D;=\"0987654321\"\n".encode("utf-8-sig")
     response = await _post(intake, secretariat, data, meeting_id=meeting["id"])
     assert response.status_code == 201, response.text
     phones = [(await intake.get(f"/petitions/{r['petition_id']}", headers=secretariat)).json()["petitioners"][0]["phone"]

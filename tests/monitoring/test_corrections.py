@@ -1,14 +1,12 @@
 """Monitoring follows intake's corrections and withdrawals: timeline entries, out of the lists, counted as withdrawn."""
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from shared.events import PetitionCorrected, PetitionWithdrawn, make_envelope
 from tests.monitoring.support import assigned_petition, deliver
 from tests.monitoring.test_tracking_api import AGENCY, agency, outbox
 from tests.support.apps import auth_headers
-
-UTC = timezone.utc
 
 
 def corrected(petition_id: uuid.UUID, sequence: int, unit_code: str = "071") -> object:

@@ -2,17 +2,24 @@
 
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import openpyxl
+import pytest
 
 from services.monitoring.reports.schemas import Breakdown, MonthlyReport
 from services.monitoring.reports.sections import breakdown_sections
-from tests.monitoring.test_reports import csv_blocks, history  # noqa: F401 - the fixture
+from tests.monitoring.test_reports import csv_blocks, generate
 from tests.support.apps import auth_headers
 
 DD_MM_YYYY = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 BREAKDOWNS = [name for name, info in MonthlyReport.model_fields.items() if info.annotation == Breakdown]
+
+
+@pytest.fixture
+async def petitions(runtime, settings):
+    """A generated history of 140 petitions (every status, repeats, overdue ones, spot-checks)."""
+    return await generate(runtime, settings, 140, seed=20240501, now=datetime.now(UTC))
 
 
 def _xlsx_sections(sheet) -> dict[str, dict[str, tuple]]:
@@ -30,7 +37,7 @@ def _xlsx_sections(sheet) -> dict[str, dict[str, tuple]]:
     return found
 
 
-async def test_every_json_breakdown_is_in_the_xlsx_and_csv(client, settings, history):  # noqa: F811
+async def test_every_json_breakdown_is_in_the_xlsx_and_csv(client, settings, petitions):
     headers = auth_headers(settings, "committee")
     report = (await client.get("/reports/monthly", headers=headers)).json()
     titles = {section.key: section.title for section in breakdown_sections(MonthlyReport.model_validate(report))}
@@ -81,7 +88,7 @@ async def test_the_printable_report_has_the_council_header_page_numbers_and_no_h
     page = (await client.get("/reports/monthly", params={"format": "html"},
                              headers=auth_headers(settings, "committee"))).text
     assert "HỘI ĐỒNG NHÂN DÂN TỈNH HÀ GIANG" in page and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in page
-    assert re.search(r"@page\s*\{[^}]*@bottom-center\s*\{[^}]*counter\(page\)", page, re.S)
+    assert re.search(r"@page\s*\{[^}]*@bottom-center\s*\{[^}]*counter\(page\)", page, re.DOTALL)
     assert "counter(pages)" in page
     # Long tables may break across pages (a whole section kept together leaves half-empty pages);
     # headings stay with what follows and a table's header repeats on each page.

@@ -3,10 +3,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from services.intake.meetings import service as meeting_service
 from services.intake.changes import service as change_service
 from services.intake.changes.schemas import ChangeOut, WithdrawalIn
-from services.intake.meetings.schemas import MeetingCorrection, MeetingCreate, MeetingList, MeetingOut
+from services.intake.meetings import service as meeting_service
+from services.intake.meetings.schemas import (
+    MeetingCorrection,
+    MeetingCreate,
+    MeetingList,
+    MeetingOut,
+)
 from services.intake.roles import READERS, WRITERS
 from shared.auth import Principal, require_roles
 from shared.errors import not_found

@@ -2,15 +2,14 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.intake.changes import service as changes
 from services.intake.meetings import repository as meeting_repository
 from services.intake.meetings.models import Meeting
-from services.intake.changes import service as changes
 from services.intake.meetings.schemas import MeetingCorrection, MeetingCreate
 from services.intake.sessions import service as session_service
 from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.errors import invalid
-
 
 ENTITY = "meeting"
 

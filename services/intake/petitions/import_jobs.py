@@ -66,7 +66,7 @@ class ImportJobs:
         except ProblemError as problem:
             response = problem_response(problem)
             job.status_code, job.result, job.state = problem.status, json.loads(response.body), "done"
-        except Exception:  # noqa: BLE001 - a job must end with an answer; the log has the cause
+        except Exception:
             job.status_code, job.state = 500, "failed"
             job.result = {"title": "Lỗi khi nhập tệp", "detail": "Nhập tệp không thành công; hãy thử lại."}
             raise

@@ -10,7 +10,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake.petitions.models import Petition, PetitionCodeCounter, Petitioner, PetitionLink
+from services.intake.petitions.models import (
+    Petition,
+    PetitionCodeCounter,
+    Petitioner,
+    PetitionLink,
+)
 
 
 @dataclass

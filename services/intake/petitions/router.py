@@ -5,28 +5,58 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile
+from fastapi import (
+    APIRouter,
+    Depends,
+    File,
+    Header,
+    Query,
+    Request,
+    Response,
+    UploadFile,
+)
 from fastapi.responses import JSONResponse
 
 from services.intake.base import IdempotencyRecord
 from services.intake.changes import service as change_service
 from services.intake.changes.schemas import ChangeOut, WithdrawalIn
-from services.intake.petitions import corrections, imports
-from services.intake.petitions import repeats_service, search, search_service
+from services.intake.petitions import (
+    corrections,
+    imports,
+    repeats_service,
+    search,
+    search_service,
+)
 from services.intake.petitions import service as petition_service
-from services.intake.petitions.models import Petition, Petitioner
 from services.intake.petitions.import_jobs import ImportJobOut
-from services.intake.petitions.import_template import template_xlsx as import_template_xlsx
+from services.intake.petitions.import_template import (
+    template_xlsx as import_template_xlsx,
+)
 from services.intake.petitions.importer import read_rows
+from services.intake.petitions.models import Petition, Petitioner
 from services.intake.petitions.repository import PetitionFilters
 from services.intake.petitions.schemas import (
-    DraftIn, DraftSimilarList, LinkOut, LinkRequest, PetitionCorrection, PetitionCreate, PetitionerOut, PetitionOut, PetitionPage,
+    DraftIn,
+    DraftSimilarList,
+    LinkOut,
+    LinkRequest,
+    PetitionCorrection,
+    PetitionCreate,
+    PetitionerOut,
+    PetitionOut,
+    PetitionPage,
     SimilarList,
 )
 from services.intake.roles import PERSONAL_DATA_READERS, READERS, WRITERS
 from shared.auth import Principal, require_roles
 from shared.errors import not_found
-from shared.idempotency import IdempotencyDep, UploadKeyDep, of_upload, remember, replay_or_claim
+from shared.idempotency import (
+    IdempotencyDep,
+    UploadKeyDep,
+    of_upload,
+    remember,
+    replay_or_claim,
+)
 from shared.limits import body_too_large
 from shared.pagination import Instant
 from shared.service_app import UowDep

@@ -6,7 +6,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from services.intake.changes.schemas import WithdrawnFields
 from shared.text import CleanText, OptionalText
 
-
 CONTENT_MIN, CONTENT_MAX = 10, 10_000
 
 

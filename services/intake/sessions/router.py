@@ -1,14 +1,18 @@
-from typing import Annotated
-
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
-from services.intake.roles import READERS, WRITERS
-from services.intake.sessions import service as session_service
 from services.intake.changes import service as change_service
 from services.intake.changes.schemas import ChangeOut, WithdrawalIn
-from services.intake.sessions.schemas import SessionCorrection, SessionCreate, SessionList, SessionOut
+from services.intake.roles import READERS, WRITERS
+from services.intake.sessions import service as session_service
+from services.intake.sessions.schemas import (
+    SessionCorrection,
+    SessionCreate,
+    SessionList,
+    SessionOut,
+)
 from shared.auth import Principal, require_roles
 from shared.errors import not_found
 from shared.service_app import UowDep

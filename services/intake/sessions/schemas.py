@@ -7,7 +7,6 @@ from services.intake.changes.schemas import WithdrawnFields
 from shared.text import CleanText
 
 
-
 class SessionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -1,8 +1,8 @@
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.intake.changes import service as changes
 from services.intake.sessions import repository as session_repository
 from services.intake.sessions.models import CouncilSession
-from services.intake.changes import service as changes
 from services.intake.sessions.schemas import SessionCorrection, SessionCreate
 from shared.auth import Principal
 

@@ -11,7 +11,13 @@ from datetime import date
 from services.monitoring.reports.cells import cell_row
 from services.monitoring.reports.schemas import MonthlyReport
 from services.monitoring.reports.sections import (
-    Table, as_of_text, breakdown_sections, list_tables, summary_tables, title, vn_date,
+    Table,
+    as_of_text,
+    breakdown_sections,
+    list_tables,
+    summary_tables,
+    title,
+    vn_date,
 )
 
 BREAKDOWN_HEADER = ["Nội dung", "Số lượng", "Tỷ lệ (%)"]

@@ -12,7 +12,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from services.monitoring.reports.cells import cell_value
 from services.monitoring.reports.schemas import MonthlyReport
 from services.monitoring.reports.sections import (
-    Section, Table, as_of_text, breakdown_sections, list_tables, summary_tables, title,
+    Section,
+    Table,
+    as_of_text,
+    breakdown_sections,
+    list_tables,
+    summary_tables,
+    title,
 )
 
 BOLD = Font(bold=True)

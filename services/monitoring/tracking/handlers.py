@@ -4,7 +4,13 @@ from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tracking import projections
 from services.monitoring.tracking import repository as petition_repository
 from shared.events import (
-    Envelope, PetitionCorrected, PetitionLinked, PetitionReceived, PetitionRouted, PetitionUnlinked, PetitionWithdrawn,
+    Envelope,
+    PetitionCorrected,
+    PetitionLinked,
+    PetitionReceived,
+    PetitionRouted,
+    PetitionUnlinked,
+    PetitionWithdrawn,
 )
 from shared.messaging import ConsumerSpec
 from shared.unit_of_work import UnitOfWork

@@ -13,8 +13,14 @@ from services.monitoring.tracking import state_machine as sm
 from services.monitoring.tracking.deadlines import due_date, overdue_from
 from services.monitoring.tracking.models import Petition
 from shared.events import (
-    PetitionCorrected, PetitionLinked, PetitionReceived, PetitionRouted, PetitionUnlinked, PetitionWithdrawn,
-    StatusChanged, is_stale,
+    PetitionCorrected,
+    PetitionLinked,
+    PetitionReceived,
+    PetitionRouted,
+    PetitionUnlinked,
+    PetitionWithdrawn,
+    StatusChanged,
+    is_stale,
 )
 from shared.unit_of_work import UnitOfWork
 

@@ -11,11 +11,21 @@ from sqlalchemy.orm import Session
 
 from services.monitoring.base import FOREVER
 from services.monitoring.tracking import ledger_buffer
-from services.monitoring.tracking.ledger import deadline_key, month_of, state_key, topic_key
-from services.monitoring.tracking.state_machine import WITHDRAWN
-from services.monitoring.tracking.models import (
-    DeadlineCount, Petition, PetitionVersion, StateCount, TimelineEntry, TopicCount,
+from services.monitoring.tracking.ledger import (
+    deadline_key,
+    month_of,
+    state_key,
+    topic_key,
 )
+from services.monitoring.tracking.models import (
+    DeadlineCount,
+    Petition,
+    PetitionVersion,
+    StateCount,
+    TimelineEntry,
+    TopicCount,
+)
+from services.monitoring.tracking.state_machine import WITHDRAWN
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,13 @@
 
 from services.routing.routings import service as routing_service
 from services.routing.routings.service import RoutingContext
-from shared.events import Envelope, PetitionCorrected, PetitionReceived, PetitionReturned, PetitionWithdrawn
+from shared.events import (
+    Envelope,
+    PetitionCorrected,
+    PetitionReceived,
+    PetitionReturned,
+    PetitionWithdrawn,
+)
 from shared.messaging import ConsumerSpec, PoisonMessage
 from shared.unit_of_work import UnitOfWork
 

@@ -23,7 +23,12 @@ from services.routing.routings.schemas import AssignmentIn
 from shared.auth import Principal
 from shared.errors import conflict, forbidden, invalid, not_found
 from shared.events import (
-    PetitionCorrected, PetitionReceived, PetitionReturned, PetitionRouted, PetitionWithdrawn, is_stale,
+    PetitionCorrected,
+    PetitionReceived,
+    PetitionReturned,
+    PetitionRouted,
+    PetitionWithdrawn,
+    is_stale,
 )
 from shared.messaging import PoisonMessage
 from shared.pagination import decode_cursor, encode_cursor
