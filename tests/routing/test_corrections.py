@@ -11,6 +11,7 @@ from services.routing.routings.schemas import AssignmentIn
 from shared.errors import ProblemError
 from shared.events import PetitionCorrected, PetitionWithdrawn
 from tests.routing.conftest import CONFIDENT, UNCLEAR, outbox_events
+from tests.routing.test_api import seed_routing
 from tests.routing.test_routing_service import SECRETARY, history_actions, route
 
 HEALTH = "Cử tri đề nghị Sở Y tế bổ sung bác sĩ và thuốc cho trạm y tế xã Tân Trào, bà con phải đi xa khám bệnh."
@@ -83,3 +84,18 @@ async def test_a_withdrawn_petition_leaves_the_review_queue_and_cannot_be_assign
         assert refused.value.status == 409
     routing = await apply_correction(uow_factory, context, petition_id, corrected(CONFIDENT), 2)
     assert routing.state == WITHDRAWN and routing.routed_count == 0
+
+
+async def test_a_withdrawn_petition_reads_as_withdrawn_through_the_api(routing):
+    petition_id = uuid.UUID(await seed_routing(routing, UNCLEAR))
+    runtime = routing.app.state.runtime
+    async with runtime.uow() as uow:
+        await routing_service.record_withdrawal(uow, petition_id, PetitionWithdrawn(reason="Cử tri rút", by="thu-ky-1"),
+                                                1, "event:w")
+        await uow.commit()
+    headers = routing.headers_for("secretariat")
+    assert (await routing.get(f"/routings/{petition_id}", headers=headers)).json()["state"] == WITHDRAWN
+    listed = (await routing.get("/routings", params={"state": "withdrawn"}, headers=headers)).json()["items"]
+    assert [item["petition_id"] for item in listed] == [str(petition_id)]
+    everything = (await routing.get("/routings", headers=headers)).json()["items"]
+    assert str(petition_id) not in [item["petition_id"] for item in everything]
