@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from services.monitoring import problems
 from services.monitoring.base import InboxEntry, OutboxMessage
 from services.monitoring.reports.router import router as report_router
 from services.monitoring.settings import MonitoringSettings
@@ -28,4 +29,6 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
         routers=[tracking_router, spot_check_router, report_router],
         consumers=tracking_handlers.consumers(settings),
     )
-    return create_service_app(settings, definition)
+    app = create_service_app(settings, definition)
+    problems.install(app)  # domain errors become problem+json here, at the edge
+    return app

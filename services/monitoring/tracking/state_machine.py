@@ -8,6 +8,8 @@ A spot-check finding `not_resolved` reopens a resolved petition: resolved -> in_
 from collections.abc import Mapping
 from datetime import date
 
+from services.monitoring.errors import DomainError
+
 AWAITING_ROUTING = "awaiting_routing"
 ASSIGNED = "assigned"
 IN_PROGRESS = "in_progress"
@@ -58,16 +60,39 @@ def past_roadmap(planned_completion: date | None, today: date) -> bool:
     return planned_completion is not None and planned_completion < today
 
 
-class IllegalTransition(Exception):
-    def __init__(self, current: str, target: str):
+class LifecycleError(DomainError):
+    """A change the petition's life cycle refuses."""
+
+
+class IllegalTransition(LifecycleError):
+    def __init__(self, current: str, target: str, code: str | None = None):
         super().__init__(f"{current} -> {target}")
         self.current = current
         self.target = target
+        self.code = code  # the petition's code, to name it in the answer
+        self.allowed = allowed_next(current)
 
 
-def check_agency_transition(current: str, target: str) -> None:
+class MissingDetails(LifecycleError):
+    """An agency's report without what its status requires (a roadmap date, the result, the reason...)."""
+
+    def __init__(self, fields: list[str]):
+        super().__init__(", ".join(fields))
+        self.fields = fields
+        self.messages = [FIELD_MESSAGES[name] for name in fields]
+
+
+class PastRoadmap(MissingDetails):
+    """A roadmap date (planned_completion) already gone: refused like a missing one, naming the field."""
+
+    def __init__(self):
+        super().__init__(["planned_completion"])
+        self.messages = [PAST_DATE_MESSAGE]
+
+
+def check_agency_transition(current: str, target: str, code: str | None = None) -> None:
     if target not in AGENCY_TRANSITIONS.get(current, frozenset()):
-        raise IllegalTransition(current, target)
+        raise IllegalTransition(current, target, code)
 
 
 def allowed_next(current: str) -> list[str]:
