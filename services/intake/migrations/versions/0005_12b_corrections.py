@@ -1,7 +1,7 @@
 """corrections and withdrawals: change records, withdrawn marks, the petition's revision; imported files
 
 Revision ID: 0004_12b_corrections
-Revises: 0004_8a_catalog_copy
+Revises: 0004_11b_request_ids
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from shared.persistence import BigIntPK
 
 revision = '0004_12b_corrections'
-down_revision = '0004_8a_catalog_copy'
+down_revision = '0004_11b_request_ids'
 branch_labels = None
 depends_on = None
 
