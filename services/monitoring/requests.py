@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 
-def request_id(request: Request) -> str:
+async def request_id(request: Request) -> str:
     """The caller's X-Request-ID when given (so a change can be traced to its request), else a new one."""
     given = request.headers.get("x-request-id", "").strip()
     return given[:100] if given else str(uuid.uuid4())
