@@ -9,7 +9,7 @@ RUN_DIR ?= run
 ROLE ?= secretariat
 AGENCY ?=
 
-.PHONY: install run test test-unit test-integration token demo eval retrain bench migrate reconcile chaos clean
+.PHONY: install run test test-unit test-integration test-e2e token demo eval retrain bench migrate reconcile chaos clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,13 +23,25 @@ install: $(STAMP)
 run: install
 	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.run
 
-## make test: the whole suite, real nats-server and real SQLite/PostgreSQL databases
+## make test: the whole suite (every test under tests/, the three groups below and any other),
+## real nats-server and real SQLite/PostgreSQL databases
 test: install
 	@bash scripts/ensure-postgres.sh
 	@$(PY) -m pytest -q -p no:cacheprovider
 
+## make test-unit: pure tests (domain, statistics, classifier): no servers, no databases, no NATS; seconds
 test-unit: install
-	@$(PY) -m pytest -q -p no:cacheprovider -m "not postgres" tests/unit
+	@$(PY) -m pytest -q -p no:cacheprovider tests/unit
+
+## make test-integration: one service at a time with real databases (SQLite and PostgreSQL) and NATS
+test-integration: install
+	@bash scripts/ensure-postgres.sh
+	@$(PY) -m pytest -q -p no:cacheprovider tests/integration
+
+## make test-e2e: several services together: the whole chain, cross-service security, the supervisor, chaos
+test-e2e: install
+	@bash scripts/ensure-postgres.sh
+	@$(PY) -m pytest -q -p no:cacheprovider tests/e2e
 
 ## make token ROLE=agency AGENCY=08.SGTVT: a bearer token for the running system
 token: install
@@ -50,7 +62,7 @@ reconcile: install
 ## make chaos: the fault-injection suite at full size (1,000 petitions; make test runs it small)
 chaos: install
 	@bash scripts/ensure-postgres.sh
-	@CHAOS_PETITIONS=$(or $(PETITIONS),1000) $(PY) -m pytest -q -p no:cacheprovider tests/chaos
+	@CHAOS_PETITIONS=$(or $(PETITIONS),1000) $(PY) -m pytest -q -p no:cacheprovider tests/e2e/chaos
 
 ## make eval: routing quality on every labelled set, by 5-fold cross-validation (DATA=file.jsonl: an unseen set too);
 ## then repeat detection on the labelled repeat questions (precision, recall, ranks)

@@ -9,19 +9,49 @@ short, so the messages of a consumer that was killed come back within seconds.
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 
 import nats
 from nats.js import api
 from pydantic import ValidationError
 
-from shared.events import DATA_TYPES, Envelope
-from shared.messaging import ConsumerSpec, NatsLink, PoisonMessage, quietly, raise_if_cancelling
+from shared.events import DATA_TYPES, Envelope, EventData, subject_of
+from shared.messaging import BatchPreparer, ConsumerSpec, NatsLink, PoisonMessage, quietly, raise_if_cancelling
 from shared.observability import ServiceMetrics
 from shared.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
+
+# What applies one event: given its unit of work, its envelope and its typed payload.
+TypedHandler = Callable[[UnitOfWork, Envelope, EventData], Awaitable[None]]
+
+
+class Dispatch:
+    """Events dispatched by (type, version): the one place that refuses a version nobody handles."""
+
+    def __init__(self, handlers: Mapping[tuple[str, int], TypedHandler]):
+        unknown = {event_type for event_type, _ in handlers} - set(DATA_TYPES)
+        if unknown:
+            raise ValueError(f"no such event types: {sorted(unknown)}")
+        self._handlers = dict(handlers)
+
+    @property
+    def subjects(self) -> list[str]:
+        return sorted({subject_of(event_type) for event_type, _ in self._handlers})
+
+    async def __call__(self, uow: UnitOfWork, envelope: Envelope) -> None:
+        handler = self._handlers.get((envelope.type, envelope.version))
+        if handler is None:  # never applied, whatever the attempt: a poison message
+            raise PoisonMessage(f"{envelope.type} version {envelope.version} is not supported")
+        await handler(uow, envelope, envelope.parsed())
+
+
+def consumer_spec(durable: str, handlers: Mapping[tuple[str, int], TypedHandler],
+                  prepare: BatchPreparer | None = None) -> ConsumerSpec:
+    """A durable consumer of the subjects of these event types, each applied by its handler."""
+    dispatch = Dispatch(handlers)
+    return ConsumerSpec(durable=durable, subjects=dispatch.subjects, handler=dispatch, prepare=prepare)
 
 
 class EventConsumer:

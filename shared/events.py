@@ -6,6 +6,7 @@ Version 1 of every type; a breaking change adds a new version number, consumers 
 
 import uuid
 from datetime import date, datetime, timezone
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,7 +14,68 @@ from pydantic import BaseModel, ConfigDict, Field
 STREAM_NAME = "PETITIONS"
 STREAM_SUBJECTS = ["petitions.>"]
 
-Level = Literal["province", "district", "commune", "central"]
+
+
+class Status(StrEnum):
+    """A petition's status, owned by monitoring."""
+
+    AWAITING_ROUTING = "awaiting_routing"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    UNRESOLVED = "unresolved_lack_of_resources"
+    RETURNED = "returned"
+
+
+# What an agency may report about a petition assigned to it.
+AGENCY_STATUSES = (Status.IN_PROGRESS, Status.RESOLVED, Status.UNRESOLVED, Status.RETURNED)
+
+
+class Level(StrEnum):
+    """The level of government that answers a petition."""
+
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+    CENTRAL = "central"
+
+
+class Verdict(StrEnum):
+    """A spot-check's finding on a petition reported resolved."""
+
+    CONFIRMED = "confirmed"
+    NOT_RESOLVED = "not_resolved"
+    PARTIALLY_RESOLVED = "partially_resolved"
+
+
+class Topic(StrEnum):
+    """A petition's field (lĩnh vực); routing's topic file describes each one."""
+
+    GIAO_THONG = "giao_thong"
+    THUY_LOI = "thuy_loi"
+    DAT_DAI = "dat_dai"
+    MOI_TRUONG = "moi_truong"
+    GIAO_DUC = "giao_duc"
+    Y_TE = "y_te"
+    BAO_HIEM = "bao_hiem"
+    CHINH_SACH_XA_HOI = "chinh_sach_xa_hoi"
+    GIAM_NGHEO = "giam_ngheo"
+    DIEN = "dien"
+    NUOC_SACH = "nuoc_sach"
+    NONG_LAM_NGHIEP = "nong_lam_nghiep"
+    DAN_TOC = "dan_toc"
+    AN_NINH_TRAT_TU = "an_ninh_trat_tu"
+    XAY_DUNG_QUY_HOACH = "xay_dung_quy_hoach"
+    THU_TUC_HANH_CHINH = "thu_tuc_hanh_chinh"
+    VIEN_THONG = "vien_thong"
+    TAI_CHINH = "tai_chinh"
+    VAN_HOA = "van_hoa"
+    CHINH_SACH_PHAP_LUAT = "chinh_sach_phap_luat"
+
+
+class MeetingKind(StrEnum):
+    VOTER_MEETING = "voter_meeting"
+    HOTLINE = "hotline"
 
 
 class EventData(BaseModel):
@@ -26,11 +88,11 @@ class PetitionReceived(EventData):
     code: str
     session_id: uuid.UUID
     meeting_id: uuid.UUID
-    meeting_kind: Literal["voter_meeting", "hotline"]
+    meeting_kind: MeetingKind
     meeting_unit_code: str
     unit_code: str
     content: str
-    topic: str | None = None
+    topic: Topic | None = None
     voters_count: int | None = None
     held_on: date
     created_at: datetime
@@ -41,7 +103,7 @@ class PetitionRouted(EventData):
     type: Literal["routed"] = Field("routed", exclude=True)
     level: Level
     agency_code: str
-    topic: str | None = None
+    topic: Topic | None = None
     confidence: float | None = None
     explanation: list[str] = []
     decided_by: str  # "classifier" or the user's sub
@@ -58,8 +120,8 @@ class PetitionReturned(EventData):
 
 class StatusChanged(EventData):
     type: Literal["status_changed"] = Field("status_changed", exclude=True)
-    from_status: str
-    to_status: str
+    from_status: Status
+    to_status: Status
     agency_code: str | None = None
     note: str | None = None
     planned_completion: date | None = None
@@ -73,7 +135,7 @@ class ResolutionDisputed(EventData):
     type: Literal["resolution_disputed"] = Field("resolution_disputed", exclude=True)
     spot_check_id: uuid.UUID
     agency_code: str | None = None
-    verdict: str
+    verdict: Verdict
     note: str | None = None
     by: str
 
@@ -95,10 +157,33 @@ class PetitionUnlinked(EventData):
     by: str
 
 
+class UnitChanged(EventData):
+    """Routing's catalog: an administrative unit created or changed (its whole current state).
+
+    Catalog events carry no petition id; their sequence is routing's catalog revision.
+    """
+
+    type: Literal["unit_changed"] = Field("unit_changed", exclude=True)
+    code: str
+    name: str
+    level: Level
+    parent_code: str | None = None
+
+
+class AgencyChanged(EventData):
+    """Routing's catalog: an agency created or changed (its whole current state)."""
+
+    type: Literal["agency_changed"] = Field("agency_changed", exclude=True)
+    code: str
+    name: str
+    level: Level
+    unit_code: str
+
+
 DATA_TYPES: dict[str, type[EventData]] = {
     cls.model_fields["type"].default: cls
     for cls in (PetitionReceived, PetitionRouted, PetitionReturned, StatusChanged, ResolutionDisputed, PetitionLinked,
-                PetitionUnlinked)
+                PetitionUnlinked, UnitChanged, AgencyChanged)
 }
 
 
@@ -110,7 +195,7 @@ class Envelope(BaseModel):
     version: int = 1
     occurred_at: datetime
     source: str
-    petition_id: uuid.UUID
+    petition_id: uuid.UUID | None = None  # None on catalog events (unit_changed, agency_changed)
     # The producer's per-petition sequence (routing's decision number, monitoring's status version):
     # consumers ignore an event older than the last one they applied from that producer.
     # None on events that order nothing (received, linked) and on events from before it existed.
@@ -119,14 +204,18 @@ class Envelope(BaseModel):
 
     @property
     def subject(self) -> str:
-        return f"petitions.{self.type}"
+        return subject_of(self.type)
 
     def parsed(self) -> EventData:
         """The typed payload; raises pydantic.ValidationError (a poison message) when it does not fit."""
         return DATA_TYPES[self.type].model_validate(self.data)
 
 
-def make_envelope(source: str, petition_id: uuid.UUID, data: EventData,
+def subject_of(event_type: str) -> str:
+    return f"petitions.{event_type}"
+
+
+def make_envelope(source: str, petition_id: uuid.UUID | None, data: EventData,
                   occurred_at: datetime | None = None, sequence: int | None = None) -> Envelope:
     return Envelope(
         id=uuid.uuid4(),

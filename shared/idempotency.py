@@ -10,33 +10,18 @@ Keys are per user; the same key with a different request is refused (422).
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
-from sqlalchemy import Integer, String, Text, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select
 
 from shared.errors import invalid
-from shared.persistence import UtcDateTime, utcnow
+from shared.persistence import upsert, utcnow
 from shared.unit_of_work import UnitOfWork
 
 HEADER = "Idempotency-Key"
-
-
-class IdempotencyMixin:
-    __tablename__ = "idempotency_keys"
-
-    principal: Mapped[str] = mapped_column(String(200), primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path, query and body
-    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    body: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 @dataclass(frozen=True)
@@ -79,11 +64,9 @@ async def replay_or_claim(uow: UnitOfWork, model, request: IdempotentRequest | N
     """The first answer when this key was used before; otherwise claim it (None) and go on."""
     if request is None:
         return None
-    table = model.__table__
-    insert = pg_insert if uow.session.bind.dialect.name == "postgresql" else sqlite_insert
-    claimed = await uow.session.execute(insert(table).values(
-        principal=principal, key=request.key, fingerprint=request.fingerprint, created_at=utcnow(),
-    ).on_conflict_do_nothing())
+    claimed = await uow.session.execute(upsert(uow.session, model, {
+        "principal": principal, "key": request.key, "fingerprint": request.fingerprint, "created_at": utcnow(),
+    }))
     if claimed.rowcount == 1:
         return None
     first = (await uow.session.execute(select(model.fingerprint, model.status_code, model.body).where(

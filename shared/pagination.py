@@ -1,11 +1,18 @@
-"""Opaque keyset cursors for list endpoints: (a timestamp, an id) of the last item on a page."""
+"""Keyset pages for list endpoints: an opaque cursor names (a timestamp, an id) of a page's last item.
+
+One meaning everywhere: a repository fetches `limit + 1` rows after the cursor (`after`), and
+`page_of` keeps `limit` of them and hands out a next cursor only when another row exists, so a
+client is never sent to an empty last page.
+"""
 
 import base64
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime
+from sqlalchemy import Select, and_, or_
 
 from shared.errors import invalid
 
@@ -25,8 +32,6 @@ Instant = Annotated[AwareDatetime, AfterValidator(utc_instant)]
 
 
 def encode_cursor(at: datetime, item_id: uuid.UUID) -> str:
-    if at.tzinfo is None:  # SQLite hands back naive datetimes; every time we store is UTC
-        at = at.replace(tzinfo=timezone.utc)
     raw = f"{at.isoformat()}|{item_id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -41,6 +46,29 @@ def decode_cursor(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         return utc_instant(datetime.fromisoformat(at)), uuid.UUID(item_id)
     except (ValueError, UnicodeDecodeError) as exc:
         raise invalid("cursor", "Con trỏ trang (cursor) không hợp lệ; dùng giá trị next_cursor của trang trước") from exc
+
+
+Row = TypeVar("Row")
+
+
+def after(query: Select, at_column, id_column, cursor: tuple[datetime, uuid.UUID] | None, limit: int,
+          newest_first: bool = True) -> Select:
+    """`query` ordered on (at, id), from just past the cursor's item, with one row more than a page."""
+    if cursor is not None:
+        at, item_id = cursor
+        if newest_first:
+            query = query.where(or_(at_column < at, and_(at_column == at, id_column < item_id)))
+        else:
+            query = query.where(or_(at_column > at, and_(at_column == at, id_column > item_id)))
+    order = (at_column.desc(), id_column.desc()) if newest_first else (at_column, id_column)
+    return query.order_by(*order).limit(limit + 1)
+
+
+def page_of(rows: Sequence[Row], limit: int, key: Callable[[Row], tuple[datetime, uuid.UUID]]
+            ) -> tuple[list[Row], str | None]:
+    """The page (at most `limit` rows of the `limit + 1` fetched) and the next cursor, None on the last page."""
+    items = list(rows[:limit])
+    return items, (encode_cursor(*key(items[-1])) if len(rows) > limit else None)
 
 
 # Ranked results (a search) have no stable keyset: their cursor is the position of the next page.

@@ -1,14 +1,27 @@
-"""Table mixins each service adds to its own metadata: the outbox and the inbox.
+"""Persistence plumbing every service uses: column types, its declarative base with the outbox,
+inbox and idempotency tables, and the one insert-on-conflict (upsert) for SQLite and PostgreSQL.
 
-Each service owns its database, so each declares `class OutboxMessage(OutboxMixin, Base)` and
-`class InboxEntry(InboxMixin, Base)` on its own Base and creates the tables in its migrations.
+Each service owns its database, so each makes its own base with `service_base()` and creates the
+tables in its migrations (shared.migrations has helpers for the common ones).
 """
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy import BigInteger, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
+
+# Constraints get names, so a later migration can alter or drop them by name on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
@@ -61,3 +74,63 @@ class InboxMixin:
     consumer: Mapped[str] = mapped_column(String(100), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class IdempotencyMixin:
+    """The first answer to each Idempotency-Key (shared.idempotency), per caller."""
+
+    __tablename__ = "idempotency_keys"
+
+    principal: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path, query and body
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+@dataclass(frozen=True)
+class ServiceBase:
+    """A service's declarative base and the tables every service has on it."""
+
+    Base: type[DeclarativeBase]
+    OutboxMessage: type
+    InboxEntry: type
+    IdempotencyRecord: type
+
+
+def service_base() -> ServiceBase:
+    """A new declarative base (its own metadata, constraints named) with the outbox, inbox and idempotency tables."""
+
+    class Base(DeclarativeBase):
+        metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    class OutboxMessage(OutboxMixin, Base):
+        pass
+
+    class InboxEntry(InboxMixin, Base):
+        pass
+
+    class IdempotencyRecord(IdempotencyMixin, Base):
+        pass
+
+    return ServiceBase(Base, OutboxMessage, InboxEntry, IdempotencyRecord)
+
+
+def upsert(session, table, rows: dict | Sequence[dict], key: Sequence | None = None,
+           update: Callable[[object], dict] | None = None, when: Callable[[object], object] | None = None):
+    """INSERT `rows`; where a row's `key` already exists, do nothing, or set `update(excluded)` on it
+    (only where `when(excluded)` holds, if given).
+
+    `session` is any session or connection (sync or async); `excluded` names the values that were refused.
+    The statement can still take .returning(...).
+    """
+    dialect = session.bind.dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - not a supported deployment
+        raise RuntimeError(f"no insert-on-conflict for {dialect}")
+    table = table if isinstance(table, Table) else table.__table__
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table).values(rows)
+    if update is None:
+        return insert.on_conflict_do_nothing(index_elements=key)
+    return insert.on_conflict_do_update(index_elements=key, set_=update(insert.excluded),
+                                        where=when(insert.excluded) if when else None)

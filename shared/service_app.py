@@ -5,7 +5,8 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import text
@@ -18,6 +19,7 @@ from shared.errors import document_problems_as_problem_json, install_problem_han
 from shared.limits import install_limits
 from shared.messaging import ConsumerSpec, NatsLink, OutboxRelay
 from shared.observability import MetricsMiddleware, ServiceMetrics
+from shared.persistence import utcnow
 from shared.operations import operations_router
 from shared.settings import ServiceSettings
 from shared.unit_of_work import UnitOfWork
@@ -39,7 +41,8 @@ class ServiceRuntime:
     inbox_model: type
     consumers: list[EventConsumer] = field(default_factory=list)
     tasks: list[asyncio.Task] = field(default_factory=list)
-    extras: dict = field(default_factory=dict)
+    # What this service adds (routing's classifier, intake's word counts), read through its typed dependency.
+    context: Any = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.outbox_model, self.inbox_model,
@@ -54,7 +57,7 @@ class ServiceDefinition:
     inbox_model: type
     routers: Sequence[APIRouter]
     consumers: Sequence[ConsumerSpec] = ()
-    # Awaited once the runtime exists, before the app serves (e.g. seed the catalog).
+    # Awaited once the runtime exists, before the app serves (e.g. seed the catalog, set runtime.context).
     on_start: Callable[[ServiceRuntime], Awaitable[None]] | None = None
 
 
@@ -155,6 +158,11 @@ async def get_runtime(request: Request) -> ServiceRuntime:
     return request.app.state.runtime
 
 
+def get_settings(request: Request) -> ServiceSettings:
+    """The service's settings; each service types them: Annotated[ItsSettings, Depends(get_settings)]."""
+    return request.app.state.runtime.settings
+
+
 async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
     async with request.app.state.runtime.uow() as uow:
         yield uow
@@ -162,3 +170,5 @@ async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
 
 RuntimeDep = Annotated[ServiceRuntime, Depends(get_runtime)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
+# The one clock of a request: the same instant for everything it decides (deadlines, overdue, report month).
+Now = Annotated[datetime, Depends(utcnow)]

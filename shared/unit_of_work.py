@@ -3,11 +3,10 @@
 import uuid
 from collections.abc import Callable
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.events import Envelope, EventData, make_envelope
+from shared.persistence import upsert
 
 
 class UnitOfWork:
@@ -30,7 +29,7 @@ class UnitOfWork:
         await self.session.rollback()
         await self.session.close()
 
-    def emit(self, petition_id: uuid.UUID, data: EventData, sequence: int | None = None) -> Envelope:
+    def emit(self, petition_id: uuid.UUID | None, data: EventData, sequence: int | None = None) -> Envelope:
         """Queue an event in the outbox; it is published only if this unit of work commits."""
         envelope = make_envelope(self._source, petition_id, data, sequence=sequence)
         self.session.add(self._outbox_model(
@@ -51,11 +50,7 @@ class UnitOfWork:
         """Record inbound event ids in one statement; the ones this consumer had not applied before."""
         table = self._inbox_model.__table__
         rows = [{"consumer": consumer, "event_id": str(event_id)} for event_id in dict.fromkeys(event_ids)]
-        dialect = self.session.bind.dialect.name
-        if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - not a supported deployment
-            raise RuntimeError(f"no insert-on-conflict for {dialect}")
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(table).values(rows).on_conflict_do_nothing().returning(table.c.event_id)
+        stmt = upsert(self.session, table, rows).returning(table.c.event_id)
         return {uuid.UUID(value) for value in (await self.session.scalars(stmt))}
 
     async def commit(self) -> None:

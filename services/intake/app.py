@@ -3,29 +3,31 @@
 from fastapi import FastAPI
 
 from services.intake.base import InboxEntry, OutboxMessage
+from services.intake.catalog import catalog_consumer_spec
 from services.intake.meetings.router import router as meetings_router
 from services.intake.petitions.handlers import OUTCOME_CONSUMER
 from services.intake.petitions.repeats import WordRarity
 from services.intake.petitions.router import router as petitions_router
 from services.intake.sessions.router import router as sessions_router
 from services.intake.settings import IntakeSettings
-from shared.catalog import load_catalog
-from shared.service_app import ServiceDefinition, create_service_app
+from shared.service_app import ServiceDefinition, ServiceRuntime, create_service_app
 
 DESCRIPTION = "Ghi nhận kỳ họp, buổi tiếp xúc cử tri, đường dây nóng và kiến nghị cử tri."
 
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
+
+    async def on_start(runtime: ServiceRuntime) -> None:
+        runtime.context = WordRarity()
+
     definition = ServiceDefinition(
         title="Tiếp nhận kiến nghị cử tri (intake)",
         description=DESCRIPTION,
         outbox_model=OutboxMessage,
         inbox_model=InboxEntry,
         routers=[sessions_router, meetings_router, petitions_router],
-        consumers=[OUTCOME_CONSUMER],
+        consumers=[OUTCOME_CONSUMER, catalog_consumer_spec()],
+        on_start=on_start,
     )
-    app = create_service_app(settings, definition)
-    app.state.catalog = load_catalog(settings.catalog_file)
-    app.state.word_rarity = WordRarity()
-    return app
+    return create_service_app(settings, definition)

@@ -1,22 +1,9 @@
-"""Intake's own declarative base, outbox and inbox (its database is nobody else's)."""
+"""Intake's own declarative base, outbox, inbox and idempotency keys (its database is nobody else's)."""
 
-from sqlalchemy.orm import DeclarativeBase
+from shared.persistence import service_base
 
-from shared.idempotency import IdempotencyMixin
-from shared.persistence import InboxMixin, OutboxMixin
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class OutboxMessage(OutboxMixin, Base):
-    pass
-
-
-class InboxEntry(InboxMixin, Base):
-    pass
-
-
-class IdempotencyRecord(IdempotencyMixin, Base):
-    pass
+_tables = service_base()
+Base = _tables.Base
+OutboxMessage = _tables.OutboxMessage
+InboxEntry = _tables.InboxEntry
+IdempotencyRecord = _tables.IdempotencyRecord

@@ -1,9 +1,10 @@
 """Every intake table, imported together so Alembic and the app see one complete metadata."""
 
 from services.intake.base import Base, InboxEntry, OutboxMessage
+from services.intake.catalog import CatalogUnit
 from services.intake.meetings.models import Meeting
 from services.intake.petitions.models import Petition, PetitionCodeCounter, Petitioner, PetitionLink
 from services.intake.sessions.models import CouncilSession
 
-__all__ = ["Base", "CouncilSession", "InboxEntry", "Meeting", "OutboxMessage", "Petition",
+__all__ = ["Base", "CatalogUnit", "CouncilSession", "InboxEntry", "Meeting", "OutboxMessage", "Petition",
            "PetitionCodeCounter", "PetitionLink", "Petitioner"]

@@ -2,7 +2,9 @@
 
 from fastapi import FastAPI
 
+from services.monitoring import problems
 from services.monitoring.base import InboxEntry, OutboxMessage
+from services.monitoring.catalog import catalog_consumer_spec
 from services.monitoring.reports.router import router as report_router
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.spot_checks.router import router as spot_check_router
@@ -26,6 +28,8 @@ def create_app(settings: MonitoringSettings | None = None) -> FastAPI:
         outbox_model=OutboxMessage,
         inbox_model=InboxEntry,
         routers=[tracking_router, spot_check_router, report_router],
-        consumers=tracking_handlers.consumers(settings),
+        consumers=[*tracking_handlers.consumers(settings), catalog_consumer_spec()],
     )
-    return create_service_app(settings, definition)
+    app = create_service_app(settings, definition)
+    problems.install(app)  # domain errors become problem+json here, at the edge
+    return app

@@ -1,21 +1,10 @@
-"""Vietnamese labels for what a council officer reads (pages, spreadsheets, error messages)."""
+"""Vietnamese labels of monitoring's own report terms; the domain vocabulary's are in shared.labels."""
 
-STATUS = {
-    "awaiting_routing": "Chờ phân loại",
-    "assigned": "Đã giao, chưa trả lời",
-    "in_progress": "Đang giải quyết (có lộ trình)",
-    "resolved": "Đã giải quyết",
-    "unresolved_lack_of_resources": "Chưa giải quyết (chưa có nguồn lực)",
-    "returned": "Trả lại (không đúng thẩm quyền)",
-}
+from shared.labels import CONCLUSION, LEVEL_OR_NONE, STATUS, TOPIC, VERDICT, status
 
-LEVEL = {
-    "province": "Cấp tỉnh",
-    "district": "Cấp huyện",
-    "commune": "Cấp xã",
-    "central": "Trung ương",
-    "unassigned": "Chưa phân cấp",
-}
+__all__ = ["CONCLUSION", "LEVEL", "STATUS", "TIMELINESS", "TOPIC", "UNASSIGNED_AGENCY", "VERDICT", "status"]
+
+LEVEL = LEVEL_OR_NONE  # a report counts the petitions without a level too
 
 TIMELINESS = {
     "on_time": "Trả lời đúng hạn",
@@ -25,45 +14,4 @@ TIMELINESS = {
     "not_assigned": "Chưa giao cơ quan",
 }
 
-TOPIC = {
-    "giao_thong": "Giao thông",
-    "thuy_loi": "Thủy lợi",
-    "dat_dai": "Đất đai",
-    "moi_truong": "Môi trường",
-    "giao_duc": "Giáo dục",
-    "y_te": "Y tế",
-    "bao_hiem": "Bảo hiểm",
-    "chinh_sach_xa_hoi": "Chính sách xã hội",
-    "giam_ngheo": "Giảm nghèo",
-    "dien": "Điện",
-    "nuoc_sach": "Nước sạch",
-    "nong_lam_nghiep": "Nông, lâm nghiệp",
-    "dan_toc": "Dân tộc",
-    "an_ninh_trat_tu": "An ninh, trật tự",
-    "xay_dung_quy_hoach": "Xây dựng, quy hoạch",
-    "thu_tuc_hanh_chinh": "Thủ tục hành chính",
-    "vien_thong": "Viễn thông",
-    "tai_chinh": "Tài chính, giá, thuế",
-    "van_hoa": "Văn hóa, thể thao",
-    "chinh_sach_phap_luat": "Chính sách, pháp luật",
-    "unclassified": "Chưa phân loại lĩnh vực",
-}
-
-VERDICT = {
-    "confirmed": "Đúng là đã giải quyết",
-    "not_resolved": "Chưa giải quyết",
-    "partially_resolved": "Mới giải quyết một phần",
-}
-
-CONCLUSION = {
-    "accepted": "Đạt: chấp nhận báo cáo",
-    "widen": "Mở rộng mẫu (giai đoạn 2)",
-    "refer": "Chuyển UBND kiểm tra lại toàn bộ",
-    "pending": "Đang giám sát",
-}
-
 UNASSIGNED_AGENCY = "Chưa giao cơ quan"
-
-
-def status(key: str) -> str:
-    return STATUS.get(key, key)

@@ -1,10 +1,15 @@
-"""Request-scoped helpers shared by the routers: the clock and the request id kept in the history."""
+"""Request-scoped helpers shared by the routers: the request id kept in the history, the settings.
+
+The clock is shared.service_app.Now.
+"""
 
 import uuid
-from datetime import datetime, timezone
 from typing import Annotated
 
 from fastapi import Depends, Request
+
+from services.monitoring.settings import MonitoringSettings
+from shared.service_app import get_settings
 
 
 async def request_id(request: Request) -> str:
@@ -13,9 +18,5 @@ async def request_id(request: Request) -> str:
     return given[:100] if given else str(uuid.uuid4())
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 RequestId = Annotated[str, Depends(request_id)]
-Now = Annotated[datetime, Depends(utc_now)]
+SettingsDep = Annotated[MonitoringSettings, Depends(get_settings)]

@@ -8,6 +8,7 @@ from services.routing.catalog.router import router as catalog_router
 from services.routing.catalog.source import read_catalog
 from services.routing.classification.holder import ClassifierHolder
 from services.routing.classification.rulebook import load_rulebook
+from services.routing.dependencies import RoutingState
 from services.routing.learning import handlers as learning_handlers
 from services.routing.learning.router import router as learning_router
 from services.routing.routings.handlers import petition_consumer
@@ -34,8 +35,7 @@ def create_app(settings: RoutingSettings | None = None) -> FastAPI:
             await uow.commit()
         if settings.routing_learning:
             await learning_handlers.ensure_model(runtime.uow, context.holder)
-        runtime.extras["routing"] = context
-        runtime.extras["training"] = learning_handlers.BackgroundTraining()
+        runtime.context = RoutingState(context, learning_handlers.BackgroundTraining())
 
     definition = ServiceDefinition(
         title="Phân loại kiến nghị cử tri (routing)",

@@ -9,14 +9,27 @@ from shared.auth import ensure_secret, issue_token
 from shared.settings import ServiceSettings
 
 
-@asynccontextmanager
-async def running_app(app: FastAPI):
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
-            yield client
-
-
 def auth_headers(settings: ServiceSettings, role: str, agency: str | None = None, sub: str | None = None) -> dict:
     token = issue_token(ensure_secret(settings.jwt_secret_file), sub or f"test-{role}", role, agency)
     return {"Authorization": f"Bearer {token}"}
+
+
+class ServiceClient(httpx.AsyncClient):
+    """The one client idiom of the tests: an HTTP client of one in-process app, with that app and the
+    settings whose secret signs its callers' tokens (the web pages take their upstream's)."""
+
+    def __init__(self, app: FastAPI, token_settings: ServiceSettings | None = None):
+        super().__init__(transport=httpx.ASGITransport(app=app), base_url="http://service")
+        self.app = app
+        self.token_settings = token_settings
+
+    def headers_for(self, role: str, agency: str | None = None, sub: str | None = None) -> dict:
+        if self.token_settings is None:
+            raise RuntimeError("this client was started without the settings that sign its tokens")
+        return auth_headers(self.token_settings, role, agency, sub)
+
+
+@asynccontextmanager
+async def running_app(app: FastAPI, token_settings: ServiceSettings | None = None):
+    async with app.router.lifespan_context(app), ServiceClient(app, token_settings) as client:
+        yield client

@@ -4,7 +4,7 @@ import asyncio
 import json
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import nats
 from nats.js.errors import NotFoundError
@@ -53,7 +53,7 @@ async def publish_event(nats_url: str, petition_id: uuid.UUID, data: EventData, 
                         event_id: uuid.UUID | None = None, msg_id: str | None = None,
                         sequence: int | None = None) -> dict:
     """Publish an envelope as another service would; msg_id differs from the event id to defeat dedup."""
-    envelope = make_envelope(source, petition_id, data, occurred_at=datetime.now(timezone.utc), sequence=sequence)
+    envelope = make_envelope(source, petition_id, data, occurred_at=datetime.now(UTC), sequence=sequence)
     if event_id is not None:
         envelope.id = event_id
     connection = await nats.connect(nats_url)

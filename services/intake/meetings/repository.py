@@ -15,13 +15,6 @@ async def get(session: AsyncSession, meeting_id: uuid.UUID) -> Meeting | None:
     return await session.get(Meeting, meeting_id)
 
 
-async def get_many(session: AsyncSession, meeting_ids: set[uuid.UUID]) -> dict[uuid.UUID, Meeting]:
-    if not meeting_ids:
-        return {}
-    result = await session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))
-    return {meeting.id: meeting for meeting in result}
-
-
 async def list_for(session: AsyncSession, session_id: uuid.UUID | None) -> list[Meeting]:
     query = select(Meeting).order_by(Meeting.held_on.desc(), Meeting.created_at.desc())
     if session_id is not None:

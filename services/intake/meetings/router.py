@@ -1,8 +1,9 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
+from services.intake.dependencies import CatalogDep
 from services.intake.meetings import service as meeting_service
 from services.intake.meetings.schemas import MeetingCreate, MeetingList, MeetingOut
 from services.intake.roles import READERS, WRITERS
@@ -14,9 +15,9 @@ router = APIRouter(tags=["buổi tiếp xúc cử tri"])
 
 
 @router.post("/meetings", status_code=201, response_model=MeetingOut)
-async def create_meeting(payload: MeetingCreate, uow: UowDep, request: Request,
+async def create_meeting(payload: MeetingCreate, uow: UowDep, catalog: CatalogDep,
                          user: Annotated[Principal, Depends(require_roles(*WRITERS))]):
-    meeting = await meeting_service.create_meeting(uow.session, payload, user, request.app.state.catalog)
+    meeting = await meeting_service.create_meeting(uow.session, payload, user, await catalog())
     await uow.commit()
     return meeting
 

@@ -1,9 +1,10 @@
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.events import MeetingKind
 from shared.text import CleanText, OptionalText
 
 DelegateName = Annotated[CleanText, Field(min_length=1, max_length=200)]
@@ -14,7 +15,7 @@ class MeetingCreate(BaseModel):
 
     session_id: uuid.UUID
     held_on: date
-    kind: Literal["voter_meeting", "hotline"]
+    kind: MeetingKind
     unit_code: str = Field(min_length=2, max_length=10, description="Mã đơn vị hành chính nơi tổ chức")
     delegates: list[DelegateName] = Field(default_factory=list, max_length=50)
     note: OptionalText = Field(default=None, max_length=5000)
@@ -26,7 +27,7 @@ class MeetingOut(BaseModel):
     id: uuid.UUID
     session_id: uuid.UUID
     held_on: date
-    kind: str
+    kind: MeetingKind
     unit_code: str
     delegates: list[str]
     note: str | None

@@ -27,9 +27,5 @@ async def get_meeting(db: AsyncSession, meeting_id: uuid.UUID) -> Meeting | None
     return await meeting_repository.get(db, meeting_id)
 
 
-async def get_meetings(db: AsyncSession, meeting_ids: set[uuid.UUID]) -> dict[uuid.UUID, Meeting]:
-    return await meeting_repository.get_many(db, meeting_ids)
-
-
 async def list_meetings(db: AsyncSession, session_id: uuid.UUID | None) -> list[Meeting]:
     return await meeting_repository.list_for(db, session_id)

@@ -5,17 +5,14 @@ status changes too), so intake orders them by monitoring's status version alone.
 """
 
 from services.intake.petitions import repository as petition_repository
-from shared.events import Envelope, StatusChanged
-from shared.messaging import ConsumerSpec
+from shared.consumers import consumer_spec
+from shared.events import Envelope, Status, StatusChanged
 from shared.unit_of_work import UnitOfWork
 
-UNASSIGNED_STATUSES = frozenset({"awaiting_routing", "returned"})
+UNASSIGNED_STATUSES = frozenset({Status.AWAITING_ROUTING, Status.RETURNED})
 
 
-async def record_outcome(uow: UnitOfWork, envelope: Envelope) -> None:
-    data = envelope.parsed()
-    if not isinstance(data, StatusChanged):
-        return
+async def record_outcome(uow: UnitOfWork, envelope: Envelope, data: StatusChanged) -> None:
     # A returned petition's event names the agency that gave it back; it no longer holds it.
     agency_code = None if data.to_status in UNASSIGNED_STATUSES else data.agency_code
     await petition_repository.set_outcome(uow.session, envelope.petition_id, status=data.to_status,
@@ -23,8 +20,4 @@ async def record_outcome(uow: UnitOfWork, envelope: Envelope) -> None:
                                           version=envelope.sequence)
 
 
-OUTCOME_CONSUMER = ConsumerSpec(
-    durable="intake-outcomes",
-    subjects=["petitions.status_changed"],
-    handler=record_outcome,
-)
+OUTCOME_CONSUMER = consumer_spec("intake-outcomes", {("status_changed", 1): record_outcome})

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.intake.base import Base
 from services.intake.petitions.search import petition_terms
+from shared.events import Status
 from shared.persistence import UtcDateTime, utcnow
 
 
@@ -38,7 +39,7 @@ class Petition(Base):
     created_by: Mapped[str] = mapped_column(String(200))
     # The outcome as monitoring reports it (learnt from its status events, never from its tables);
     # status_version is the sequence of the last one applied, so a late event cannot undo a newer one.
-    latest_status: Mapped[str] = mapped_column(String(40), default="awaiting_routing")
+    latest_status: Mapped[str] = mapped_column(String(40), default=Status.AWAITING_ROUTING)
     agency_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     status_changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     status_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -4,12 +4,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.petitions.models import Petition, PetitionCodeCounter, Petitioner, PetitionLink
+from shared import pagination
+from shared.persistence import upsert
 
 
 @dataclass
@@ -23,13 +23,9 @@ class PetitionFilters:
 
 async def take_next_number(session: AsyncSession, year: int) -> int:
     """Increment the year's counter inside the caller's transaction (a row lock on PostgreSQL)."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     table = PetitionCodeCounter.__table__
-    stmt = (
-        insert(table).values(year=year, last_number=1)
-        .on_conflict_do_update(index_elements=[table.c.year], set_={"last_number": table.c.last_number + 1})
-        .returning(table.c.last_number)
-    )
+    stmt = upsert(session, table, {"year": year, "last_number": 1}, key=[table.c.year],
+                  update=lambda _: {"last_number": table.c.last_number + 1}).returning(table.c.last_number)
     return (await session.execute(stmt)).scalar_one()
 
 
@@ -71,12 +67,7 @@ def filtered(filters: PetitionFilters) -> Select:
 async def page(session: AsyncSession, filters: PetitionFilters, limit: int,
                after: tuple[datetime, uuid.UUID] | None) -> list[Petition]:
     """Newest first, keyset-paginated on (created_at, id)."""
-    query = filtered(filters)
-    if after is not None:
-        created_at, petition_id = after
-        query = query.where(or_(Petition.created_at < created_at,
-                                and_(Petition.created_at == created_at, Petition.id < petition_id)))
-    query = query.order_by(Petition.created_at.desc(), Petition.id.desc()).limit(limit)
+    query = pagination.after(filtered(filters), Petition.created_at, Petition.id, after, limit)
     return list(await session.scalars(query))
 
 

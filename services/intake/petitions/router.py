@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
 from services.intake.base import IdempotencyRecord
+from services.intake.dependencies import CatalogDep, RarityDep, SettingsDep
 from services.intake.petitions import imports
 from services.intake.petitions import repeats_service, search, search_service
 from services.intake.petitions import service as petition_service
@@ -36,13 +37,12 @@ def _out(petition: Petition, petitioners: list[Petitioner] | None, user: Princip
 
 
 @router.post("/petitions", status_code=201, response_model=PetitionOut, response_model_exclude_none=False)
-async def create_petition(payload: PetitionCreate, uow: UowDep, request: Request, user: Writer,
-                          idempotency: IdempotencyDep):
+async def create_petition(payload: PetitionCreate, uow: UowDep, user: Writer, idempotency: IdempotencyDep,
+                          settings: SettingsDep, catalog: CatalogDep):
     if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
         return first
-    settings = request.app.state.runtime.settings
-    petition, petitioners = await petition_service.create_petition(
-        uow, payload, user, request.app.state.catalog, settings.code_timezone)
+    petition, petitioners = await petition_service.create_petition(uow, payload, user, await catalog(),
+                                                                   settings.code_timezone)
     answer = _out(petition, petitioners, user)
     await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, answer)
     await uow.commit()
@@ -51,10 +51,10 @@ async def create_petition(payload: PetitionCreate, uow: UowDep, request: Request
 
 @router.post("/petitions:import", status_code=201)
 async def import_petitions(request: Request, uow: UowDep, user: Writer, idempotency_key: UploadKeyDep,
+                           settings: SettingsDep, catalog: CatalogDep,
                            file: Annotated[UploadFile, File(description="Tệp CSV (UTF-8) hoặc XLSX")],
                            mode: imports.ImportMode = "all_or_nothing",
                            meeting_id: uuid.UUID | None = Query(None, description="Buổi tiếp xúc mặc định")) -> dict:
-    settings = request.app.state.runtime.settings
     data = await file.read(settings.import_max_bytes + 1)
     if len(data) > settings.import_max_bytes:
         raise body_too_large(request.url.path, settings.import_max_bytes)
@@ -64,8 +64,7 @@ async def import_petitions(request: Request, uow: UowDep, user: Writer, idempote
     idempotency = of_upload(idempotency_key, request, data)
     if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
         return first
-    report = await imports.import_rows(uow, rows, meeting_id, mode, user, request.app.state.catalog,
-                                       settings.code_timezone)
+    report = await imports.import_rows(uow, rows, meeting_id, mode, user, await catalog(), settings.code_timezone)
     await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, report)
     await uow.commit()
     return report
@@ -100,11 +99,9 @@ async def _existing(uow, petition_id: uuid.UUID) -> Petition:
 
 
 @router.post("/petitions:similar", response_model=DraftSimilarList)
-async def similar_to_draft(payload: DraftIn, uow: UowDep, request: Request, _user: Reader):
+async def similar_to_draft(payload: DraftIn, uow: UowDep, _user: Reader, catalog: CatalogDep, rarity: RarityDep):
     """Likely repeats of a petition being typed, among every petition recorded so far (nothing is written)."""
-    state = request.app.state
-    return DraftSimilarList(items=await repeats_service.similar_to_draft(
-        uow.session, payload, state.catalog, state.word_rarity))
+    return DraftSimilarList(items=await repeats_service.similar_to_draft(uow.session, payload, await catalog(), rarity))
 
 
 @router.get("/petitions/{petition_id}", response_model=PetitionOut)
@@ -115,10 +112,10 @@ async def get_petition(petition_id: uuid.UUID, uow: UowDep, user: Reader):
 
 
 @router.get("/petitions/{petition_id}/similar", response_model=SimilarList)
-async def similar_petitions(petition_id: uuid.UUID, uow: UowDep, request: Request, _user: Reader):
+async def similar_petitions(petition_id: uuid.UUID, uow: UowDep, _user: Reader, catalog: CatalogDep,
+                            rarity: RarityDep):
     petition = await _existing(uow, petition_id)
-    state = request.app.state
-    items = await repeats_service.similar_to_petition(uow.session, petition, state.catalog, state.word_rarity)
+    items = await repeats_service.similar_to_petition(uow.session, petition, await catalog(), rarity)
     return SimilarList(petition_id=petition.id, items=items)
 
 

@@ -3,8 +3,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.events import Topic
 from shared.text import CleanText, OptionalText
-
 
 CONTENT_MIN, CONTENT_MAX = 10, 10_000
 
@@ -25,7 +25,7 @@ class PetitionCreate(BaseModel):
     voters_count: int | None = Field(default=None, ge=1, le=1_000_000)
     petitioners: list[PetitionerIn] = Field(default_factory=list, max_length=200)
     unit_code: str | None = Field(default=None, min_length=2, max_length=10)
-    topic: str | None = Field(default=None, max_length=50, pattern=r"^[a-z_]+$")
+    topic: Topic | None = None
 
     @field_validator("content")
     @classmethod
@@ -55,7 +55,7 @@ class PetitionOut(BaseModel):
     session_id: uuid.UUID
     unit_code: str
     content: str
-    topic: str | None
+    topic: Topic | None
     voters_count: int | None
     repeat_of: uuid.UUID | None
     matter_id: uuid.UUID | None
@@ -82,7 +82,7 @@ class SimilarPetition(BaseModel):
     created_at: datetime
     score: float = Field(description="Độ giống nhau 0..1 (lời lẽ, cộng thêm khi cùng nơi, cùng lĩnh vực)")
     place: str | None = Field(description="unit: cùng đơn vị; district: cùng huyện; null: nơi khác")
-    topic: str | None
+    topic: Topic | None
     latest_status: str
     agency_code: str | None
     matter_id: uuid.UUID | None
@@ -101,7 +101,7 @@ class DraftIn(BaseModel):
     content: CleanText = Field(min_length=1, max_length=CONTENT_MAX)
     unit_code: str | None = Field(default=None, min_length=2, max_length=10)
     meeting_id: uuid.UUID | None = None
-    topic: str | None = Field(default=None, max_length=50)
+    topic: Topic | None = None
 
 
 class DraftSimilarList(BaseModel):

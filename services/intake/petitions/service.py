@@ -15,7 +15,7 @@ from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.errors import conflict, invalid
 from shared.events import PetitionLinked, PetitionReceived, PetitionUnlinked
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import decode_cursor, page_of
 from shared.persistence import utcnow
 from shared.text import fold
 from shared.unit_of_work import UnitOfWork
@@ -67,10 +67,8 @@ async def petitioners_of(db: AsyncSession, petition_ids: list[uuid.UUID]) -> dic
 
 async def list_petitions(db: AsyncSession, filters: PetitionFilters, limit: int,
                          cursor: str | None) -> tuple[list[Petition], str | None]:
-    after = decode_cursor(cursor)
-    rows = await petition_repository.page(db, filters, limit + 1, after)
-    next_cursor = encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+    rows = await petition_repository.page(db, filters, limit, decode_cursor(cursor))
+    return page_of(rows, limit, lambda petition: (petition.created_at, petition.id))
 
 
 async def link_petition(uow: UnitOfWork, petition: Petition, earlier_id: uuid.UUID, user: Principal) -> Petition:

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from services.monitoring.errors import InvalidValue
 from services.monitoring.tracking.deadlines import local_day_start
-from shared.errors import invalid
 
 _MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")  # ASCII digits: the month ends up in a header
 FIRST_YEAR = 2000  # no council tracked petitions here before; also keeps "the month before" a real date
@@ -33,13 +33,13 @@ def month_period(month: str | None, tz: ZoneInfo, now: datetime) -> ReportPeriod
         month = now.astimezone(tz).strftime("%Y-%m")
     match = _MONTH.fullmatch(month)  # fullmatch: `$` would let a trailing newline through
     if not match:
-        raise invalid("month", "Tháng phải có dạng YYYY-MM, ví dụ 2024-05")
+        raise InvalidValue("month", "Tháng phải có dạng YYYY-MM, ví dụ 2024-05")
     year, number = int(match[1]), int(match[2])
     if year < FIRST_YEAR:
-        raise invalid("month", f"Tháng phải từ {FIRST_YEAR}-01 trở đi")
+        raise InvalidValue("month", f"Tháng phải từ {FIRST_YEAR}-01 trở đi")
     start = local_day_start(_first_of(year, number, 0), tz)
     if start > now:
-        raise invalid("month", f"Tháng {month} chưa bắt đầu")
+        raise InvalidValue("month", f"Tháng {month} chưa bắt đầu")
     end = local_day_start(_first_of(year, number, 1), tz)
     previous_start = local_day_start(_first_of(year, number, -1), tz)
     current = now < end

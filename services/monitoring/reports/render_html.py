@@ -8,10 +8,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from services.monitoring import labels
 from services.monitoring.reports.schemas import MonthlyReport
 from services.monitoring.reports.sections import as_of_text, breakdown_sections, title
+from shared.events import Status
 
 COLORS = {
-    "resolved": "#2e7d32", "in_progress": "#1565c0", "unresolved_lack_of_resources": "#ef6c00",
-    "assigned": "#757575", "awaiting_routing": "#bdbdbd", "returned": "#6a1b9a",
+    Status.RESOLVED: "#2e7d32", Status.IN_PROGRESS: "#1565c0", Status.UNRESOLVED: "#ef6c00",
+    Status.ASSIGNED: "#757575", Status.AWAITING_ROUTING: "#bdbdbd", Status.RETURNED: "#6a1b9a",
     "on_time": "#2e7d32", "late": "#ef6c00", "overdue": "#c62828", "within_deadline": "#1565c0",
     "not_assigned": "#bdbdbd",
 }

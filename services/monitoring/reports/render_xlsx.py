@@ -11,7 +11,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from services.monitoring import labels
 from services.monitoring.reports.cells import cell_value
 from services.monitoring.reports.schemas import MonthlyReport
-from services.monitoring.reports.sections import Section, as_of_text, breakdown_sections, title
+from services.monitoring.reports.sections import (
+    Section,
+    as_of_text,
+    breakdown_sections,
+    title,
+)
 
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")

@@ -5,7 +5,13 @@ from datetime import datetime
 from sqlalchemy import and_, case, distinct, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.monitoring.tracking.models import DeadlineCount, Petition, PetitionVersion as V, StateCount, TopicCount
+from services.monitoring.tracking.models import (
+    DeadlineCount,
+    Petition,
+    StateCount,
+    TopicCount,
+)
+from services.monitoring.tracking.models import PetitionVersion as V
 
 
 def _valid_at(at: datetime):

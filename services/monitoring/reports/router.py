@@ -8,10 +8,10 @@ from services.monitoring.reports.render_csv import render_csv
 from services.monitoring.reports.render_html import render_html
 from services.monitoring.reports.render_xlsx import render_xlsx
 from services.monitoring.reports.schemas import MonthlyReport
-from services.monitoring.requests import Now
+from services.monitoring.requests import SettingsDep
 from services.monitoring.roles import REPORT_READERS
 from shared.auth import Principal, require_roles
-from shared.service_app import RuntimeDep, UowDep
+from shared.service_app import Now, UowDep
 
 router = APIRouter(tags=["báo cáo"])
 
@@ -20,12 +20,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.get("/reports/monthly", response_model=MonthlyReport, responses={
     200: {"content": {"text/csv": {}, XLSX: {}, "text/html": {}}, "description": "JSON, CSV, XLSX hoặc HTML"}})
-async def monthly_report(uow: UowDep, runtime: RuntimeDep, now: Now,
+async def monthly_report(uow: UowDep, settings: SettingsDep, now: Now,
                          _user: Annotated[Principal, Depends(require_roles(*REPORT_READERS))],
                          month: Annotated[str | None, Query(description="YYYY-MM; mặc định tháng hiện tại")] = None,
                          format: Literal["json", "csv", "xlsx", "html"] = "json"):
     """Báo cáo giao ban hằng tháng: trạng thái cuối tháng, thời hạn, quá hạn, so sánh, giám sát xác suất."""
-    settings = runtime.settings
     report = await report_service.monthly_report(uow, month, settings, now)
     filename = f"bao-cao-kien-nghi-{report.month}"
     if format == "csv":

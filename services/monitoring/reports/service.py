@@ -4,17 +4,27 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 from services.monitoring import labels
+from services.monitoring.catalog import CatalogAgency
 from services.monitoring.reports import repository as report_repository
 from services.monitoring.reports.breakdowns import breakdown, crosstab, rollup
 from services.monitoring.reports.periods import ReportPeriod, month_period
 from services.monitoring.reports.schemas import (
-    AgencyRow, Comparison, MonthlyReport, OverdueItem, OverdueList, RepeatedMatter, RepeatedMatters,
-    SpotCheckLotOutcome, SpotCheckOutcome, SpotCheckSummary,
+    AgencyRow,
+    Comparison,
+    MonthlyReport,
+    OverdueItem,
+    OverdueList,
+    RepeatedMatter,
+    RepeatedMatters,
+    SpotCheckLotOutcome,
+    SpotCheckOutcome,
+    SpotCheckSummary,
 )
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.spot_checks import service as spot_check_service
 from services.monitoring.tracking import state_machine as sm
-from shared.catalog import load_catalog
+from shared.catalog import Catalog, load_catalog
+from shared.catalog_copy import current_catalog
 from shared.unit_of_work import UnitOfWork
 
 LEVELS = ("province", "district", "commune", "central")
@@ -38,7 +48,7 @@ async def monthly_report(uow: UnitOfWork, month: str | None, settings: Monitorin
     matters = await _repeated_matters(uow, period, total)
     spot_checks = await _spot_checks(uow, period)
     timeliness, statuses = rollup(deadlines, "timeliness"), rollup(cube, "status")
-    agency_names = _agency_names(settings)
+    agency_names = await _agency_names(session, settings)
     return MonthlyReport(
         month=period.month, as_of=period.as_of, current_month=period.current, generated_at=now,
         total=total,
@@ -125,11 +135,14 @@ async def _spot_checks(uow: UnitOfWork, period: ReportPeriod) -> SpotCheckSummar
                             conclusions={key: conclusions.get(key, 0) for key in labels.CONCLUSION})
 
 
-def _agency_names(settings: MonitoringSettings) -> dict[str, str]:
+async def _agency_names(session, settings: MonitoringSettings) -> dict[str, str]:
+    """The shipped catalog's names, with those routing announced since laid over them."""
     try:
-        return {code: agency.name for code, agency in load_catalog(settings.catalog_file).agencies.items()}
+        shipped = load_catalog(settings.catalog_file)
     except (OSError, ValueError, KeyError):
-        return {}
+        shipped = Catalog({}, {})
+    catalog = await current_catalog(session, shipped, agency_model=CatalogAgency)
+    return {code: agency.name for code, agency in catalog.agencies.items()}
 
 
 def _labels(cube: list[dict], agency_names: dict[str, str]) -> dict[str, dict[str, str]]:

@@ -3,12 +3,11 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.monitoring.base import Base, UtcDateTime
-
-BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+from services.monitoring.base import Base
+from shared.persistence import BigIntPK, UtcDateTime
 
 
 class SpotCheck(Base):

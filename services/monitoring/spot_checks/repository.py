@@ -3,10 +3,15 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.monitoring.spot_checks.models import SpotCheck, SpotCheckFinding, SpotCheckItem, SpotCheckLot
+from services.monitoring.spot_checks.models import (
+    SpotCheck,
+    SpotCheckFinding,
+    SpotCheckItem,
+    SpotCheckLot,
+)
 
 
 def add(session: AsyncSession, spot_check: SpotCheck, lots: list[SpotCheckLot]) -> None:
@@ -77,7 +82,3 @@ async def created_between(session: AsyncSession, start: datetime, end: datetime)
 async def recent(session: AsyncSession, limit: int) -> list[SpotCheck]:
     return list(await session.scalars(select(SpotCheck).order_by(SpotCheck.created_at.desc()).limit(limit)))
 
-
-async def count_items(session: AsyncSession, spot_check_id: uuid.UUID) -> int:
-    return await session.scalar(select(func.count()).select_from(SpotCheckItem)
-                                .where(SpotCheckItem.spot_check_id == spot_check_id)) or 0

@@ -4,13 +4,18 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from services.monitoring.base import IdempotencyRecord
-from services.monitoring.requests import Now, RequestId
+from services.monitoring.requests import RequestId, SettingsDep
 from services.monitoring.roles import SPOT_CHECK_READERS, SPOT_CHECK_WRITERS
 from services.monitoring.spot_checks import service as spot_check_service
-from services.monitoring.spot_checks.schemas import FindingCreate, SpotCheckCreate, SpotCheckList, SpotCheckOut
+from services.monitoring.spot_checks.schemas import (
+    FindingCreate,
+    SpotCheckCreate,
+    SpotCheckList,
+    SpotCheckOut,
+)
 from shared.auth import Principal, require_roles
 from shared.idempotency import IdempotencyDep, remember, replay_or_claim
-from shared.service_app import RuntimeDep, UowDep
+from shared.service_app import Now, UowDep
 
 router = APIRouter(tags=["giám sát xác suất"])
 
@@ -19,12 +24,12 @@ Reader = Annotated[Principal, Depends(require_roles(*SPOT_CHECK_READERS))]
 
 
 @router.post("/spot-checks", status_code=201, response_model=SpotCheckOut)
-async def create_spot_check(payload: SpotCheckCreate, uow: UowDep, runtime: RuntimeDep, user: Committee,
+async def create_spot_check(payload: SpotCheckCreate, uow: UowDep, settings: SettingsDep, user: Committee,
                             now: Now, request_id: RequestId, idempotency: IdempotencyDep):
     """Rút mẫu ngẫu nhiên có thể kiểm chứng (theo từng cơ quan) các kiến nghị được báo cáo đã giải quyết."""
     if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
         return first
-    spot_check = await spot_check_service.create(uow, payload, user, runtime.settings, now, request_id)
+    spot_check = await spot_check_service.create(uow, payload, user, settings, now, request_id)
     answer = await spot_check_service.describe(uow, spot_check)  # before the commit: nothing may fail after it
     await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, answer)
     await uow.commit()
@@ -32,12 +37,12 @@ async def create_spot_check(payload: SpotCheckCreate, uow: UowDep, runtime: Runt
 
 
 @router.post("/spot-checks/{spot_check_id}/findings", status_code=201, response_model=SpotCheckOut)
-async def add_finding(spot_check_id: uuid.UUID, payload: FindingCreate, uow: UowDep, runtime: RuntimeDep,
+async def add_finding(spot_check_id: uuid.UUID, payload: FindingCreate, uow: UowDep, settings: SettingsDep,
                       user: Committee, now: Now, request_id: RequestId, idempotency: IdempotencyDep):
     """Ghi kết quả giám sát một kiến nghị trong mẫu; «chưa giải quyết» mở lại kiến nghị."""
     if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
         return first
-    spot_check = await spot_check_service.add_finding(uow, spot_check_id, payload, user, runtime.settings, now,
+    spot_check = await spot_check_service.add_finding(uow, spot_check_id, payload, user, settings, now,
                                                       request_id)
     answer = await spot_check_service.describe(uow, spot_check)
     await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, answer)

@@ -16,7 +16,7 @@ def new_seed() -> str:
 
 
 def order_key(seed: str, petition_id: uuid.UUID) -> str:
-    return hashlib.sha256(f"{seed}:{petition_id}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{seed}:{petition_id}".encode()).hexdigest()
 
 
 def draw_order(seed: str, petition_ids: Iterable[uuid.UUID]) -> list[tuple[uuid.UUID, str]]:

@@ -4,9 +4,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from shared.events import Level, Verdict
 from shared.text import CleanText, OptionalText
 
-Verdict = Literal["confirmed", "not_resolved", "partially_resolved"]
 Conclusion = Literal["accepted", "widen", "refer", "pending"]
 
 
@@ -16,7 +16,7 @@ class SpotCheckCreate(BaseModel):
     period_from: date = Field(description="Từ ngày (báo cáo đã giải quyết)")
     period_to: date = Field(description="Đến ngày")
     agency_codes: list[str] | None = Field(default=None, max_length=500)
-    level: Literal["province", "district", "commune", "central"] | None = None
+    level: Level | None = None
     confidence: float = Field(default=0.95, ge=0.5, lt=1.0, description="Độ tin cậy")
     tolerable_rate: float = Field(default=0.10, gt=0.0, lt=1.0, description="Tỷ lệ sai sót chấp nhận được")
     seed: Annotated[str, AfterValidator(str.strip)] | None = Field(default=None, min_length=1, max_length=200)
@@ -82,7 +82,7 @@ class SpotCheckOut(BaseModel):
     period_from: date
     period_to: date
     agency_codes: list[str] | None
-    level: str | None
+    level: Level | None
     assigned_to: str
     created_by: str
     created_at: datetime
@@ -99,7 +99,7 @@ class SpotCheckSummary(BaseModel):
     id: uuid.UUID
     period_from: date
     period_to: date
-    level: str | None
+    level: Level | None
     confidence: float
     tolerable_rate: float
     assigned_to: str

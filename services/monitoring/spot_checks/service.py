@@ -5,19 +5,35 @@ import uuid
 from collections import defaultdict
 from datetime import datetime
 
+from services.monitoring.errors import InvalidValue
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.spot_checks import repository as spot_check_repository
-from services.monitoring.spot_checks.decision import FAILURE_VERDICTS, StageResult, conclude
-from services.monitoring.spot_checks.models import SpotCheck, SpotCheckFinding, SpotCheckItem, SpotCheckLot
+from services.monitoring.spot_checks.decision import (
+    FAILURE_VERDICTS,
+    StageResult,
+    conclude,
+)
+from services.monitoring.spot_checks.models import (
+    SpotCheck,
+    SpotCheckFinding,
+    SpotCheckItem,
+    SpotCheckLot,
+)
 from services.monitoring.spot_checks.sampling import draw_order, lot_hash, new_seed
 from services.monitoring.spot_checks.schemas import (
-    FindingCreate, LotOut, LotPlanOut, PlanOut, SampleItem, SpotCheckCreate, SpotCheckOut,
+    FindingCreate,
+    LotOut,
+    LotPlanOut,
+    PlanOut,
+    SampleItem,
+    SpotCheckCreate,
+    SpotCheckOut,
 )
 from services.monitoring.spot_checks.statistics import clopper_pearson_upper, plan_lot
 from services.monitoring.tracking import service as petition_service
 from services.monitoring.tracking.deadlines import local_day_start
 from shared.auth import Principal
-from shared.errors import invalid, not_found
+from shared.errors import not_found
 from shared.unit_of_work import UnitOfWork
 
 METHOD = ("Hypergeometric, two stages planned in advance: stage 1 of n1 accepts the lot with no failure; "
@@ -30,8 +46,8 @@ async def create(uow: UnitOfWork, payload: SpotCheckCreate, user: Principal, set
     start, end = local_day_start(payload.period_from, settings.tz), local_day_start(payload.period_to, settings.tz, 1)
     resolved = await petition_service.resolved_between(uow, start, end, payload.agency_codes, payload.level)
     if not resolved:
-        raise invalid("period_from", "Không có kiến nghị nào được báo cáo đã giải quyết trong thời gian và "
-                                     "phạm vi này; hãy chọn khoảng thời gian hoặc cơ quan khác")
+        raise InvalidValue("period_from", "Không có kiến nghị nào được báo cáo đã giải quyết trong thời gian và "
+                                          "phạm vi này; hãy chọn khoảng thời gian hoặc cơ quan khác")
     spot_check = SpotCheck(
         id=uuid.uuid4(), seed=payload.seed or new_seed(), period_from=payload.period_from,
         period_to=payload.period_to, level=payload.level, confidence=payload.confidence,
@@ -75,7 +91,7 @@ async def add_finding(uow: UnitOfWork, spot_check_id: uuid.UUID, payload: Findin
     spot_check = await _get(uow, spot_check_id)
     item = await spot_check_repository.item(uow.session, spot_check_id, payload.petition_id)
     if item is None or item.stage is None:
-        raise invalid("petition_id", "Kiến nghị này không nằm trong mẫu của đợt giám sát")
+        raise InvalidValue("petition_id", "Kiến nghị này không nằm trong mẫu của đợt giám sát")
     spot_check_repository.add_finding(uow.session, SpotCheckFinding(
         spot_check_id=spot_check_id, petition_id=payload.petition_id, verdict=payload.verdict, note=payload.note,
         by=user.sub, at=now, request_id=request_id,

@@ -123,7 +123,7 @@ def binomial_cdf(failures: int, trials: int, rate: float) -> float:
         return 1.0 if failures >= trials else 0.0
     log_p, log_q = math.log(rate), math.log1p(-rate)
     return min(1.0, sum(math.exp(_log_comb(trials, k) + k * log_p + (trials - k) * log_q)
-                        for k in range(0, min(failures, trials) + 1)))
+                        for k in range(min(failures, trials) + 1)))
 
 
 def clopper_pearson_upper(failures: int, trials: int, confidence: float) -> float:

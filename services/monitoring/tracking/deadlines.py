@@ -1,6 +1,6 @@
 """Answer deadlines (hạn trả lời): a number of days from assignment, counted in local dates."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -23,4 +23,4 @@ def is_late(deadline_at: datetime | None, answered_at: datetime | None) -> bool:
 
 def local_day_start(day: date, tz: ZoneInfo, plus_days: int = 0) -> datetime:
     """Local midnight starting `day` (+ plus_days), in UTC: [start of from, start of to + 1) is a closed date range."""
-    return datetime.combine(day + timedelta(days=plus_days), time(0), tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(day + timedelta(days=plus_days), time(0), tzinfo=tz).astimezone(UTC)

@@ -3,17 +3,24 @@
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tracking import projections
 from services.monitoring.tracking import repository as petition_repository
-from shared.events import Envelope, PetitionLinked, PetitionReceived, PetitionRouted, PetitionUnlinked
+from shared.consumers import consumer_spec
+from shared.events import (
+    Envelope,
+    EventData,
+    PetitionLinked,
+    PetitionReceived,
+    PetitionRouted,
+    PetitionUnlinked,
+)
 from shared.messaging import ConsumerSpec
 from shared.unit_of_work import UnitOfWork
 
 DURABLE = "monitoring-tracking"
-SUBJECTS = ["petitions.received", "petitions.routed", "petitions.linked", "petitions.unlinked"]
+EVENTS = [("received", 1), ("routed", 1), ("linked", 1), ("unlinked", 1)]
 
 
 def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
-    async def handle(uow: UnitOfWork, envelope: Envelope) -> None:
-        data = envelope.parsed()  # a payload that does not fit is a poison message
+    async def handle(uow: UnitOfWork, envelope: Envelope, data: EventData) -> None:
         event_id = str(envelope.id)
         if isinstance(data, PetitionReceived):
             await projections.apply_received(uow.session, envelope.petition_id, data, envelope.source, settings.tz,
@@ -31,4 +38,4 @@ def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
     async def prepare(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
         await petition_repository.hold_all(uow.session, [envelope.petition_id for envelope in envelopes])
 
-    return [ConsumerSpec(durable=DURABLE, subjects=SUBJECTS, handler=handle, prepare=prepare)]
+    return [consumer_spec(DURABLE, dict.fromkeys(EVENTS, handle), prepare=prepare)]

@@ -3,8 +3,8 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-UNASSIGNED = "unassigned"
-UNCLASSIFIED = "unclassified"
+from shared.labels import NO_LEVEL as UNASSIGNED
+from shared.labels import NO_TOPIC as UNCLASSIFIED
 
 
 def month_of(at: datetime, tz: ZoneInfo) -> str:

@@ -9,9 +9,10 @@ Reports read the ledgers only in their own transactions, so nothing reads a delt
 from collections import Counter
 
 from sqlalchemy import event
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+
+from shared.persistence import upsert
 
 PENDING = "monitoring_ledger_pending"
 
@@ -31,11 +32,9 @@ def _write_pending(session: Session) -> None:
         if delta:
             by_model.setdefault(model, []).append({**dict(key), "delta": delta})
     for model, rows in by_model.items():
-        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(model).values(rows)
         keys = [column for column in rows[0] if column != "delta"]
-        session.execute(stmt.on_conflict_do_update(index_elements=keys,
-                                                   set_={"delta": model.delta + stmt.excluded.delta}))
+        session.execute(upsert(session, model, rows, key=keys,
+                               update=lambda excluded, model=model: {"delta": model.delta + excluded.delta}))
 
 
 @event.listens_for(Session, "after_transaction_end")

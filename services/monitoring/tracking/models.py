@@ -3,12 +3,21 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.monitoring.base import FOREVER, Base, UtcDateTime
-
-BigIntPK = BigInteger().with_variant(Integer(), "sqlite")
+from services.monitoring.base import FOREVER, Base
+from shared.persistence import BigIntPK, UtcDateTime
 
 
 class Petition(Base):

@@ -9,10 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tracking import history
 from services.monitoring.tracking import repository as petition_repository
-from services.monitoring.tracking import state_machine as sm
-from services.monitoring.tracking.deadlines import due_date, overdue_from
+from services.monitoring.tracking.lifecycle import Deadlines, PetitionLifecycle
 from services.monitoring.tracking.models import Petition
-from shared.events import PetitionLinked, PetitionReceived, PetitionRouted, PetitionUnlinked, StatusChanged, is_stale
+from shared.events import (
+    PetitionLinked,
+    PetitionReceived,
+    PetitionRouted,
+    PetitionUnlinked,
+    is_stale,
+)
 from shared.unit_of_work import UnitOfWork
 
 
@@ -35,53 +40,26 @@ async def apply_received(session: AsyncSession, petition_id: uuid.UUID, data: Pe
     if data.repeat_of:
         matter_id = await petition_repository.matter_of(session, data.repeat_of) or data.repeat_of
     petition = Petition(
-        id=petition_id, code=data.code, unit_code=data.unit_code, status=sm.AWAITING_ROUTING, topic=data.topic,
+        id=petition_id, code=data.code, unit_code=data.unit_code, topic=data.topic,
         received_at=data.created_at, disputed=False, matter_id=matter_id, repeat_of=data.repeat_of,
         changed_at=data.created_at, routing_seq=0, status_version=0, link_seq=0,
     )
+    details = {"code": data.code, "unit_code": data.unit_code, "meeting_kind": data.meeting_kind,
+               "session_id": data.session_id, "meeting_id": data.meeting_id, "topic": data.topic,
+               "repeat_of": data.repeat_of}
+    step = PetitionLifecycle(petition).receive(data.created_at, source, details)
     petition_repository.add(session, petition)
     if matter_id:
         await petition_repository.set_matter(session, [data.repeat_of, matter_id], matter_id)
-    details = {"code": data.code, "unit_code": data.unit_code, "meeting_kind": data.meeting_kind,
-               "session_id": data.session_id, "meeting_id": data.meeting_id, "topic": data.topic,
-               "repeat_of": data.repeat_of, "to_status": sm.AWAITING_ROUTING}
-    await history.record(session, petition, at=data.created_at, tz=tz, entry_type="received", by=source,
-                         details=details, status_entered=True, event_id=event_id)
-
-
-def assign(petition: Petition, agency_code: str, at: datetime, settings: MonitoringSettings) -> None:
-    """Give the petition to an agency with a fresh answer deadline."""
-    petition.status = sm.ASSIGNED
-    petition.agency_code = agency_code
-    petition.assigned_at = at
-    petition.due_on = due_date(at, settings.deadline_days(petition.level), settings.tz)
-    petition.deadline_at = overdue_from(petition.due_on, settings.tz)
-    petition.answered_at = petition.planned_completion = None
+    await history.record(session, petition, step, tz, event_id=event_id)
 
 
 async def apply_routed(uow: UnitOfWork, petition_id: uuid.UUID, data: PetitionRouted, at: datetime,
                        sequence: int | None, settings: MonitoringSettings, event_id: str | None = None) -> None:
     petition = await _known(uow.session, petition_id)
-    if is_stale(sequence, petition.routing_seq):
-        return  # an older decision than one already applied: the newer one stands
-    petition.routing_seq = sequence if sequence is not None else petition.routing_seq
-    previous_status = petition.status
-    # Confirming the same agency keeps the running deadline; a new agency starts a new one.
-    reassigned = petition.status in sm.UNROUTED or petition.agency_code != data.agency_code
-    changed = reassigned or petition.level != data.level or (data.topic and data.topic != petition.topic)
-    petition.level = data.level
-    petition.topic = data.topic or petition.topic
-    if reassigned:
-        assign(petition, data.agency_code, at, settings)
-    details = {**data.model_dump(mode="json"), "deadline": petition.due_on,
-               "to_status": sm.ASSIGNED if reassigned else None}
-    await history.record(uow.session, petition, at=at, tz=settings.tz, entry_type="routed", by=data.decided_by,
-                         details=details, state_changed=bool(changed), status_entered=reassigned, event_id=event_id)
-    if reassigned:
-        # Monitoring owns the status: it says so itself, so no one has to merge two producers' clocks.
-        history.announce(uow, petition, StatusChanged(
-            from_status=previous_status, to_status=sm.ASSIGNED, agency_code=petition.agency_code,
-            by=data.decided_by))
+    step = PetitionLifecycle(petition).route(data, at, sequence, Deadlines(settings.deadline_days, settings.tz))
+    if step is not None:  # None: an older decision than one already applied; the newer one stands
+        await history.store(uow, petition, step, settings.tz, event_id=event_id)
 
 
 async def apply_linked(session: AsyncSession, petition_id: uuid.UUID, data: PetitionLinked, at: datetime,
@@ -94,9 +72,8 @@ async def apply_linked(session: AsyncSession, petition_id: uuid.UUID, data: Peti
     petition.repeat_of = data.earlier_id
     petition.matter_id = data.matter_id
     await petition_repository.set_matter(session, [data.earlier_id, data.matter_id], data.matter_id)
-    await history.record(session, petition, at=at, tz=tz, entry_type="linked", by=data.by,
-                         details=data.model_dump(mode="json", exclude={"by"}), state_changed=False,
-                         event_id=event_id)
+    await history.record(session, petition, history.unversioned(
+        "linked", at, data.by, data.model_dump(mode="json", exclude={"by"})), tz, event_id=event_id)
 
 
 async def apply_unlinked(session: AsyncSession, petition_id: uuid.UUID, data: PetitionUnlinked, at: datetime,
@@ -108,6 +85,5 @@ async def apply_unlinked(session: AsyncSession, petition_id: uuid.UUID, data: Pe
     petition.link_seq = sequence if sequence is not None else petition.link_seq
     petition.repeat_of = None
     petition.matter_id = petition.id if await petition_repository.has_repeats(session, petition.id) else None
-    await history.record(session, petition, at=at, tz=tz, entry_type="unlinked", by=data.by,
-                         details=data.model_dump(mode="json", exclude={"by"}), state_changed=False,
-                         event_id=event_id)
+    await history.record(session, petition, history.unversioned(
+        "unlinked", at, data.by, data.model_dump(mode="json", exclude={"by"})), tz, event_id=event_id)

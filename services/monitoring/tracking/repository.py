@@ -3,18 +3,23 @@
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, event, or_, select, update
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from services.monitoring.base import FOREVER
 from services.monitoring.tracking import ledger_buffer
-from services.monitoring.tracking.ledger import deadline_key, month_of, state_key, topic_key
+from services.monitoring.tracking.lifecycle import Posting
 from services.monitoring.tracking.models import (
-    DeadlineCount, Petition, PetitionVersion, StateCount, TimelineEntry, TopicCount,
+    DeadlineCount,
+    Petition,
+    PetitionVersion,
+    StateCount,
+    TimelineEntry,
+    TopicCount,
 )
+from shared import pagination
 
 
 @dataclass(frozen=True)
@@ -79,33 +84,29 @@ def add(session: AsyncSession, petition: Petition) -> None:
     _held(session, _OPEN_VERSIONS)[petition.id] = None  # new: no version to close
 
 
-async def open_version(session: AsyncSession, petition: Petition, at: datetime, tz: ZoneInfo,
-                       status_entered: bool) -> None:
-    """Close the petition's current version at `at`, open one holding its present state, post both to the ledgers."""
+async def open_version(session: AsyncSession, petition_id: uuid.UUID) -> PetitionVersion | None:
+    """The petition's current version (the batch's loaded one when it was held)."""
     open_versions = _held(session, _OPEN_VERSIONS)
-    current = open_versions.get(petition.id)
-    if current is None and petition.id not in open_versions:
-        current = (await session.scalars(select(PetitionVersion).where(
-            PetitionVersion.petition_id == petition.id, PetitionVersion.valid_to == FOREVER))).one_or_none()
+    if petition_id in open_versions:
+        return open_versions[petition_id]
+    return (await session.scalars(select(PetitionVersion).where(
+        PetitionVersion.petition_id == petition_id, PetitionVersion.valid_to == FOREVER))).one_or_none()
+
+
+def replace_version(session: AsyncSession, current: PetitionVersion | None, version: PetitionVersion) -> None:
+    """Close `current` where `version` starts and keep `version` as the petition's open one."""
     if current is not None:
-        current.valid_to = at
-        await _post(session, current, at, tz, -1)
-    version = PetitionVersion(
-        petition_id=petition.id, valid_from=at, valid_to=FOREVER, status=petition.status,
-        status_entered=status_entered, level=petition.level, agency_code=petition.agency_code,
-        topic=petition.topic, deadline_at=petition.deadline_at, answered_at=petition.answered_at,
-        disputed=petition.disputed,
-    )
+        current.valid_to = version.valid_from
     session.add(version)
-    open_versions[petition.id] = version
-    await _post(session, version, at, tz, +1)
+    _held(session, _OPEN_VERSIONS)[version.petition_id] = version
 
 
-async def _post(session: AsyncSession, version: PetitionVersion, at: datetime, tz: ZoneInfo, delta: int) -> None:
-    month = month_of(at, tz)
-    for model, key in ((StateCount, state_key(version)), (TopicCount, topic_key(version)),
-                       (DeadlineCount, deadline_key(version, tz))):
-        ledger_buffer.add(session, model, {"month": month, **key}, delta)
+LEDGERS = {"state": StateCount, "topic": TopicCount, "deadline": DeadlineCount}
+
+
+def post(session: AsyncSession, postings: list[Posting]) -> None:
+    for posting in postings:
+        ledger_buffer.add(session, LEDGERS[posting.ledger], posting.key, posting.delta)
 
 
 def add_timeline(session: AsyncSession, entry: TimelineEntry) -> None:
@@ -132,11 +133,7 @@ async def find(session: AsyncSession, criteria: PetitionFilter) -> list[Petition
     elif criteria.overdue is False:
         stmt = stmt.where(or_(Petition.answered_at.is_not(None), Petition.deadline_at.is_(None),
                               Petition.deadline_at > criteria.now))
-    if criteria.after is not None:
-        received_at, last_id = criteria.after
-        stmt = stmt.where(or_(Petition.received_at < received_at,
-                              and_(Petition.received_at == received_at, Petition.id < last_id)))
-    stmt = stmt.order_by(Petition.received_at.desc(), Petition.id.desc()).limit(criteria.limit)
+    stmt = pagination.after(stmt, Petition.received_at, Petition.id, criteria.after, criteria.limit)
     return list(await session.scalars(stmt))
 
 

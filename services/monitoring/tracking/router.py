@@ -4,14 +4,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from services.monitoring.base import IdempotencyRecord
+from services.monitoring.requests import RequestId, SettingsDep
 from services.monitoring.roles import PETITION_READERS, STATUS_WRITERS
-from services.monitoring.requests import Now, RequestId
 from services.monitoring.tracking import service as petition_service
 from services.monitoring.tracking.repository import PetitionFilter
-from services.monitoring.tracking.schemas import Level, PetitionPage, PetitionStatusOut, Status, StatusUpdate
+from services.monitoring.tracking.schemas import (
+    Level,
+    PetitionPage,
+    PetitionStatusOut,
+    Status,
+    StatusUpdate,
+)
 from shared.auth import Principal, require_roles
 from shared.idempotency import IdempotencyDep, remember, replay_or_claim
-from shared.service_app import RuntimeDep, UowDep
+from shared.service_app import Now, UowDep
 
 router = APIRouter(tags=["theo dõi kiến nghị"])
 
@@ -37,12 +43,12 @@ async def list_petitions(uow: UowDep, user: Reader, now: Now,
 
 
 @router.post("/petitions/{petition_id}/status-updates", status_code=201, response_model=PetitionStatusOut)
-async def post_status_update(petition_id: uuid.UUID, update: StatusUpdate, uow: UowDep, runtime: RuntimeDep,
+async def post_status_update(petition_id: uuid.UUID, update: StatusUpdate, uow: UowDep, settings: SettingsDep,
                              user: Writer, now: Now, request_id: RequestId, idempotency: IdempotencyDep):
     """Cơ quan báo cáo kết quả giải quyết kiến nghị được giao."""
     if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
         return first
-    tz = runtime.settings.tz
+    tz = settings.tz
     petition = await petition_service.update_status(uow, petition_id, update, user, now, tz, request_id)
     answer = await petition_service.describe(uow, petition, now)  # nothing may fail after the commit
     await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, answer)

@@ -4,12 +4,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.events import AGENCY_STATUSES, Level, Status, Topic
 from shared.text import OptionalText
 
-AgencyStatus = Literal["in_progress", "resolved", "unresolved_lack_of_resources", "returned"]
-Status = Literal["awaiting_routing", "assigned", "in_progress", "resolved", "unresolved_lack_of_resources",
-                 "returned"]
-Level = Literal["province", "district", "commune", "central"]
+# The values an agency may report (plain strings: a 422 then lists them as the client writes them).
+AgencyStatus = Literal[tuple(status.value for status in AGENCY_STATUSES)]  # type: ignore[valid-type]
 
 
 class StatusUpdate(BaseModel):
@@ -43,7 +42,7 @@ class PetitionStatusOut(BaseModel):
     status: Status
     level: Level | None
     agency_code: str | None
-    topic: str | None
+    topic: Topic | None
     deadline: date | None = Field(description="Hạn trả lời (ngày, giờ Việt Nam)")
     overdue: bool
     disputed: bool

@@ -7,15 +7,18 @@ A spot-check finding `not_resolved` reopens a resolved petition: resolved -> in_
 
 from collections.abc import Mapping
 
-AWAITING_ROUTING = "awaiting_routing"
-ASSIGNED = "assigned"
-IN_PROGRESS = "in_progress"
-RESOLVED = "resolved"
-UNRESOLVED = "unresolved_lack_of_resources"
-RETURNED = "returned"
+from services.monitoring.errors import DomainError
+from shared.events import AGENCY_STATUSES, Status
 
-STATUSES = (AWAITING_ROUTING, ASSIGNED, IN_PROGRESS, RESOLVED, UNRESOLVED, RETURNED)
-AGENCY_STATUSES = (IN_PROGRESS, RESOLVED, UNRESOLVED, RETURNED)
+AWAITING_ROUTING = Status.AWAITING_ROUTING
+ASSIGNED = Status.ASSIGNED
+IN_PROGRESS = Status.IN_PROGRESS
+RESOLVED = Status.RESOLVED
+UNRESOLVED = Status.UNRESOLVED
+RETURNED = Status.RETURNED
+
+STATUSES = tuple(Status)
+__all__ = ["AGENCY_STATUSES", "STATUSES"]
 # An agency's reply to the council (có văn bản trả lời): any of these counts as answered.
 ANSWERS = frozenset({IN_PROGRESS, RESOLVED, UNRESOLVED})
 # Not with any agency: waiting for routing (first time or after a return).
@@ -47,16 +50,31 @@ FIELD_MESSAGES = {
 }
 
 
-class IllegalTransition(Exception):
-    def __init__(self, current: str, target: str):
+class LifecycleError(DomainError):
+    """A change the petition's life cycle refuses."""
+
+
+class IllegalTransition(LifecycleError):
+    def __init__(self, current: str, target: str, code: str | None = None):
         super().__init__(f"{current} -> {target}")
         self.current = current
         self.target = target
+        self.code = code  # the petition's code, to name it in the answer
+        self.allowed = allowed_next(current)
 
 
-def check_agency_transition(current: str, target: str) -> None:
+class MissingDetails(LifecycleError):
+    """An agency's report without what its status requires (a roadmap date, the result, the reason...)."""
+
+    def __init__(self, fields: list[str]):
+        super().__init__(", ".join(fields))
+        self.fields = fields
+        self.messages = [FIELD_MESSAGES[name] for name in fields]
+
+
+def check_agency_transition(current: str, target: str, code: str | None = None) -> None:
     if target not in AGENCY_TRANSITIONS.get(current, frozenset()):
-        raise IllegalTransition(current, target)
+        raise IllegalTransition(current, target, code)
 
 
 def allowed_next(current: str) -> list[str]:

@@ -1,9 +1,8 @@
-from sqlalchemy import insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.routing.catalog.models import AdministrativeUnit, Agency, CatalogRevision
+from shared.persistence import upsert
 
 REVISION_ROW = 1
 
@@ -43,14 +42,7 @@ async def insert_missing(db: AsyncSession, model, rows: list[dict]) -> int:
     """Insert rows whose key is absent; existing rows (perhaps edited by an admin) are left alone."""
     if not rows:
         return 0
-    dialect = db.bind.dialect.name
-    if dialect == "postgresql":
-        statement = pg_insert(model).values(rows).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        statement = sqlite_insert(model).values(rows).on_conflict_do_nothing()
-    else:  # pragma: no cover - other databases are not supported deployments
-        statement = insert(model).values(rows)
-    result = await db.execute(statement)
+    result = await db.execute(upsert(db, model, rows))
     return max(result.rowcount or 0, 0)
 
 

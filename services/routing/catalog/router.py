@@ -3,10 +3,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from services.routing.catalog import service as catalog_service
-from services.routing.catalog.schemas import (AgencyCreate, AgencyLevel, AgencyList, AgencyOut, AgencyUpdate,
-                                              UnitCreate, UnitLevel, UnitList, UnitOut, UnitUpdate)
+from services.routing.catalog.schemas import (AgencyCreate, AgencyList, AgencyOut, AgencyUpdate, UnitCreate, UnitLevel,
+                                              UnitList, UnitOut, UnitUpdate)
 from services.routing.roles import CATALOG_READERS, CATALOG_WRITERS
 from shared.auth import Principal, require_roles
+from shared.events import Level
 from shared.service_app import UowDep
 
 router = APIRouter(tags=["danh mục"])
@@ -27,20 +28,20 @@ async def get_unit(code: str, uow: UowDep, _user: Reader):
 
 @router.post("/units", status_code=201, response_model=UnitOut)
 async def create_unit(payload: UnitCreate, uow: UowDep, _user: Writer):
-    unit = await catalog_service.create_unit(uow.session, payload)
+    unit = await catalog_service.create_unit(uow, payload)
     await uow.commit()
     return unit
 
 
 @router.patch("/units/{code}", response_model=UnitOut)
 async def update_unit(code: str, payload: UnitUpdate, uow: UowDep, _user: Writer):
-    unit = await catalog_service.update_unit(uow.session, code, payload)
+    unit = await catalog_service.update_unit(uow, code, payload)
     await uow.commit()
     return unit
 
 
 @router.get("/agencies", response_model=AgencyList, summary="Cơ quan giải quyết kiến nghị")
-async def list_agencies(uow: UowDep, _user: Reader, level: Annotated[AgencyLevel | None, Query()] = None,
+async def list_agencies(uow: UowDep, _user: Reader, level: Annotated[Level | None, Query()] = None,
                         unit: Annotated[str | None, Query(description="Mã đơn vị hành chính")] = None):
     return AgencyList(items=await catalog_service.list_agencies(uow.session, level, unit))
 
@@ -52,13 +53,13 @@ async def get_agency(code: str, uow: UowDep, _user: Reader):
 
 @router.post("/agencies", status_code=201, response_model=AgencyOut)
 async def create_agency(payload: AgencyCreate, uow: UowDep, _user: Writer):
-    agency = await catalog_service.create_agency(uow.session, payload)
+    agency = await catalog_service.create_agency(uow, payload)
     await uow.commit()
     return agency
 
 
 @router.patch("/agencies/{code}", response_model=AgencyOut)
 async def update_agency(code: str, payload: AgencyUpdate, uow: UowDep, _user: Writer):
-    agency = await catalog_service.update_agency(uow.session, code, payload)
+    agency = await catalog_service.update_agency(uow, code, payload)
     await uow.commit()
     return agency

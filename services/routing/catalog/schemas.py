@@ -2,10 +2,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.events import Level
 from shared.text import CleanText, OptionalText
 
-UnitLevel = Literal["province", "district", "commune"]
-AgencyLevel = Literal["central", "province", "district", "commune"]
+UnitLevel = Literal[Level.PROVINCE.value, Level.DISTRICT.value, Level.COMMUNE.value]  # a unit is never central
 UnitAlias = Annotated[CleanText, Field(max_length=200)]
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z._-]+$")]
 
@@ -70,7 +70,7 @@ class AgencyCreate(BaseModel):
 
     code: Code = Field(description="<mã đơn vị>.<viết tắt>, ví dụ 08.SGTVT, 076.UBND")
     name: CleanText = Field(min_length=1, max_length=300)
-    level: AgencyLevel
+    level: Level
     unit_code: Code
     handles: OptionalText = Field(default=None, max_length=2000, description="Lĩnh vực phụ trách")
 

@@ -9,6 +9,8 @@ from services.routing.catalog.source import CatalogData
 from services.routing.classification.decision import AgencyRecord
 from services.routing.classification.places import UnitRecord
 from shared.errors import conflict, invalid, not_found
+from shared.events import AgencyChanged, UnitChanged
+from shared.unit_of_work import UnitOfWork
 
 PARENT_LEVEL = {"district": "province", "commune": "district"}
 AGENCY_UNIT_LEVEL = {"central": "province", "province": "province", "district": "district", "commune": "commune"}
@@ -54,17 +56,19 @@ async def get_unit(db: AsyncSession, code: str) -> AdministrativeUnit:
     return unit
 
 
-async def create_unit(db: AsyncSession, payload: UnitCreate) -> AdministrativeUnit:
+async def create_unit(uow: UnitOfWork, payload: UnitCreate) -> AdministrativeUnit:
+    db = uow.session
     if await catalog_repository.get_unit(db, payload.code):
         raise conflict(f"Đơn vị hành chính {payload.code} đã có")
     await _check_parent(db, payload.level, payload.parent_code)
     unit = AdministrativeUnit(**payload.model_dump())
     await catalog_repository.add(db, unit)
-    await catalog_repository.bump_revision(db)
+    await _announce_unit(uow, unit)
     return unit
 
 
-async def update_unit(db: AsyncSession, code: str, payload: UnitUpdate) -> AdministrativeUnit:
+async def update_unit(uow: UnitOfWork, code: str, payload: UnitUpdate) -> AdministrativeUnit:
+    db = uow.session
     unit = await get_unit(db, code)
     changes = payload.model_dump(exclude_unset=True)
     if "parent_code" in changes:
@@ -72,8 +76,21 @@ async def update_unit(db: AsyncSession, code: str, payload: UnitUpdate) -> Admin
     for key, value in changes.items():
         setattr(unit, key, value)
     await db.flush()
-    await catalog_repository.bump_revision(db)
+    await _announce_unit(uow, unit)
     return unit
+
+
+async def _announce_unit(uow: UnitOfWork, unit: AdministrativeUnit) -> None:
+    """A new catalog revision, and the unit's state in the outbox for intake and monitoring."""
+    revision = await catalog_repository.bump_revision(uow.session)
+    uow.emit(None, UnitChanged(code=unit.code, name=unit.name, level=unit.level, parent_code=unit.parent_code),
+             sequence=revision)
+
+
+async def _announce_agency(uow: UnitOfWork, agency: Agency) -> None:
+    revision = await catalog_repository.bump_revision(uow.session)
+    uow.emit(None, AgencyChanged(code=agency.code, name=agency.name, level=agency.level, unit_code=agency.unit_code),
+             sequence=revision)
 
 
 async def _check_parent(db: AsyncSession, level: str, parent_code: str | None) -> None:
@@ -98,7 +115,8 @@ async def get_agency(db: AsyncSession, code: str) -> Agency:
     return agency
 
 
-async def create_agency(db: AsyncSession, payload: AgencyCreate) -> Agency:
+async def create_agency(uow: UnitOfWork, payload: AgencyCreate) -> Agency:
+    db = uow.session
     if await catalog_repository.get_agency(db, payload.code):
         raise conflict(f"Cơ quan {payload.code} đã có")
     unit = await catalog_repository.get_unit(db, payload.unit_code)
@@ -109,17 +127,17 @@ async def create_agency(db: AsyncSession, payload: AgencyCreate) -> Agency:
         raise invalid("code", f"Mã cơ quan phải có dạng {payload.unit_code}.<viết tắt>")
     agency = Agency(**payload.model_dump() | {"handles": payload.handles or ""})
     await catalog_repository.add(db, agency)
-    await catalog_repository.bump_revision(db)
+    await _announce_agency(uow, agency)
     return agency
 
 
-async def update_agency(db: AsyncSession, code: str, payload: AgencyUpdate) -> Agency:
-    agency = await get_agency(db, code)
+async def update_agency(uow: UnitOfWork, code: str, payload: AgencyUpdate) -> Agency:
+    agency = await get_agency(uow.session, code)
     for key, value in payload.model_dump(exclude_unset=True).items():
         if value is not None:
             setattr(agency, key, value)
-    await db.flush()
-    await catalog_repository.bump_revision(db)
+    await uow.session.flush()
+    await _announce_agency(uow, agency)
     return agency
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from services.routing.classification.text import PhraseSet, PreparedText, compile_phrase
+from shared.events import Topic
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_RULES_FILE = DATA_DIR / "rules.yaml"
@@ -134,6 +135,9 @@ def _rule(raw: dict, topics: set[str]) -> Rule:
 
 def _topics(raw: dict) -> dict[str, TopicVocabulary]:
     vocabularies = {}
+    unknown = set(raw) - set(Topic)
+    if unknown:  # a topic travels in events, whose contract (shared.events.Topic) must know it first
+        raise RulebookError(f"topics not in shared.events.Topic: {', '.join(sorted(unknown))}")
     for topic, spec in raw.items():
         weighted = ((PhraseSet.of(compile_phrase(p) for p in spec.get("strong", [])), 3.0),
                     (PhraseSet.of(compile_phrase(p) for p in spec.get("words", [])), 1.0))

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from services.routing.dependencies import RoutingStateDep
 from services.routing.learning import service as learning_service
 from services.routing.learning.schemas import ModelVersionOut, TrainingRunOut
 from services.routing.roles import MODEL_READERS, MODEL_TRAINERS
@@ -27,14 +28,13 @@ async def get_version(version_id: int, uow: UowDep, user: Reader):
 @router.post("/model-versions", response_model=TrainingRunOut, status_code=202,
              summary="Bắt đầu huấn luyện phiên bản mới từ dữ liệu gốc và các quyết định của thư ký (chạy nền; "
                      "chỉ dùng nếu kiểm định chéo không kém phiên bản hiện tại). Theo dõi: GET /model-training")
-async def retrain(runtime: RuntimeDep, user: Trainer):
-    training = runtime.extras["training"]
-    return training.start(runtime.uow, runtime.extras["routing"].holder, user.sub, runtime.tasks)
+async def retrain(runtime: RuntimeDep, state: RoutingStateDep, user: Trainer):
+    return state.training.start(runtime.uow, state.routing.holder, user.sub, runtime.tasks)
 
 
 @router.get("/model-training", response_model=TrainingRunOut, summary="Lần huấn luyện gần nhất của tiến trình này")
-async def last_training(runtime: RuntimeDep, user: Reader):
-    run = runtime.extras["training"].last
+async def last_training(state: RoutingStateDep, user: Reader):
+    run = state.training.last
     if run is None:
         raise ProblemError(404, "Tiến trình này chưa huấn luyện phiên bản nào", type="/problems/not-found")
     return run

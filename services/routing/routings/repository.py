@@ -1,10 +1,11 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.routing.routings.models import Routing, RoutingEntry
+from shared import pagination
 
 
 async def get(db: AsyncSession, petition_id: uuid.UUID, for_update: bool = False) -> Routing | None:
@@ -29,13 +30,10 @@ async def history(db: AsyncSession, petition_id: uuid.UUID) -> list[RoutingEntry
 async def page(db: AsyncSession, *, state: str | None, agency_code: str | None, level: str | None,
                topic: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[Routing]:
     """Oldest in the queue first; keyset pagination on (queued_at, petition_id)."""
-    query = select(Routing).order_by(Routing.queued_at, Routing.petition_id).limit(limit)
+    query = select(Routing)
     for column, value in ((Routing.state, state), (Routing.agency_code, agency_code), (Routing.level, level),
                           (Routing.topic, topic)):
         if value:
             query = query.where(column == value)
-    if after is not None:
-        queued_at, petition_id = after
-        query = query.where(or_(Routing.queued_at > queued_at,
-                                and_(Routing.queued_at == queued_at, Routing.petition_id > petition_id)))
+    query = pagination.after(query, Routing.queued_at, Routing.petition_id, after, limit, newest_first=False)
     return list(await db.scalars(query))

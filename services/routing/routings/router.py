@@ -14,6 +14,7 @@ from services.routing.routings.schemas import (
     RoutingSummary,
 )
 from shared.auth import Principal, require_roles
+from shared.events import Level
 from shared.idempotency import IdempotencyDep, remember, replay_or_claim
 from shared.service_app import UowDep
 
@@ -36,7 +37,7 @@ async def list_routings(
     uow: UowDep, user: Reader,
     state: Annotated[Literal["assigned", "needs_review"] | None, Query()] = None,
     agency_code: Annotated[str | None, Query(max_length=40)] = None,
-    level: Annotated[Literal["province", "district", "commune", "central"] | None, Query()] = None,
+    level: Annotated[Level | None, Query()] = None,
     topic: Annotated[str | None, Query(max_length=60)] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,

@@ -4,9 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.events import Level, Topic
 from shared.text import CleanText
-
-Level = Literal["province", "district", "commune", "central"]
 
 
 class HistoryEntryOut(BaseModel):
@@ -17,7 +16,7 @@ class HistoryEntryOut(BaseModel):
     by: str
     level: str | None
     agency_code: str | None
-    topic: str | None
+    topic: Topic | None
     confidence: float | None
     reason: str | None
     explanation: list[str] | None
@@ -40,7 +39,7 @@ class RoutingSummary(BaseModel):
     state: Literal["assigned", "needs_review"]
     level: str
     agency_code: str
-    topic: str | None
+    topic: Topic | None
     confidence: float
     explanation: list[str]
     returned_by: list[str]
@@ -71,4 +70,4 @@ class AssignmentIn(BaseModel):
     level: Level
     agency_code: str = Field(min_length=1, max_length=40)
     reason: CleanText = Field(min_length=3, max_length=2000, description="Lý do xác nhận hoặc điều chỉnh")
-    topic: str | None = Field(default=None, max_length=60, description="Lĩnh vực, nếu cần sửa")
+    topic: Topic | None = Field(default=None, description="Lĩnh vực, nếu cần sửa")

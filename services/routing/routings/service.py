@@ -23,8 +23,9 @@ from shared.auth import Principal
 from shared.errors import forbidden, invalid, not_found
 from shared.events import PetitionReceived, PetitionReturned, PetitionRouted
 from shared.messaging import PoisonMessage
-from shared.pagination import decode_cursor, encode_cursor
+from shared.pagination import decode_cursor, page_of
 from shared.persistence import utcnow
+from shared.scope import agency_filter, ensure_sees
 from shared.unit_of_work import UnitOfWork
 
 CLASSIFIER = "classifier"
@@ -128,22 +129,24 @@ async def record_return(uow: UnitOfWork, context: RoutingContext, petition_id: u
 
 async def get_routing(uow: UnitOfWork, petition_id: uuid.UUID, user: Principal) -> tuple[Routing, list[RoutingEntry]]:
     routing = await _get(uow.session, petition_id)
-    if user.role == "agency" and (routing.state != ASSIGNED or routing.agency_code != user.agency):
-        raise forbidden("Kiến nghị này không được giao cho cơ quan của bạn")
+    # An agency sees a routing only once it is assigned to it (a proposal under review is not yet its own).
+    held = routing.agency_code if routing.state == ASSIGNED else None
+    ensure_sees(user, held, "Kiến nghị này không được giao cho cơ quan của bạn")
     return routing, await routing_repository.history(uow.session, petition_id)
 
 
 async def list_routings(uow: UnitOfWork, user: Principal, *, state: str | None, agency_code: str | None,
                         level: str | None, topic: str | None, cursor: str | None,
                         limit: int) -> tuple[list[Routing], str | None]:
-    if user.role == "agency":
-        if agency_code not in (None, user.agency) or state not in (None, ASSIGNED):
-            raise forbidden("Cơ quan chỉ xem được các kiến nghị đã giao cho mình")
-        state, agency_code = ASSIGNED, user.agency
+    refusal = "Cơ quan chỉ xem được các kiến nghị đã giao cho mình"
+    agency_code = agency_filter(user, agency_code, refusal)
+    if user.role == "agency":  # and only what is assigned, not what is proposed
+        if state not in (None, ASSIGNED):
+            raise forbidden(refusal)
+        state = ASSIGNED
     rows = await routing_repository.page(uow.session, state=state, agency_code=agency_code, level=level,
-                                         topic=topic, after=decode_cursor(cursor), limit=limit + 1)
-    next_cursor = encode_cursor(rows[limit - 1].queued_at, rows[limit - 1].petition_id) if len(rows) > limit else None
-    return rows[:limit], next_cursor
+                                         topic=topic, after=decode_cursor(cursor), limit=limit)
+    return page_of(rows, limit, lambda routing: (routing.queued_at, routing.petition_id))
 
 
 def _proposal(decision: Decision) -> dict:

@@ -189,6 +189,25 @@ const KN = (() => {
     finally { if (button) button.disabled = false; }
   }
 
+  /* The one paged-list loader of the pages: keeps the cursor and the rows shown so far, and "Xem thêm"
+     (`more`) asks for the next page. `fetchPage(cursor)` reads one page (cursor undefined: the first);
+     `render({ shown, added, append, hasMore })` draws it. Returns load(append). */
+  function pagedList({ more, msg, form = null, fetchPage, render }) {
+    let cursor = null, shown = [];
+    async function load(append) {
+      await busy(more, msg, form, async () => {
+        const page = await fetchPage(append ? cursor : undefined);
+        const added = items(page);
+        shown = append ? shown.concat(added) : added;
+        cursor = page.next_cursor;
+        render({ shown, added, append, hasMore: !!cursor });
+        more.hidden = !cursor;
+      });
+    }
+    more.addEventListener("click", () => load(true));
+    return load;
+  }
+
   let unitCache, agencyCache;
   async function units() {
     if (!unitCache) unitCache = api("routing/units").then(items).catch(() => { unitCache = null; return []; });
@@ -233,6 +252,6 @@ const KN = (() => {
   document.addEventListener("DOMContentLoaded", initChrome);
 
   return { token, setToken, logout, decode, claims, api, items, h, $, label, badge, date, datetime, percent,
-           ratio, table, highlight, clip, similarTable, values, clearErrors, showError, notice, busy, units, agencies, named, nameCell, fillSelect,
-           requireLogin, ApiError, say };
+           ratio, table, highlight, clip, similarTable, values, clearErrors, showError, notice, busy, pagedList,
+           units, agencies, named, nameCell, fillSelect, requireLogin, ApiError, say };
 })();

@@ -7,6 +7,8 @@ Create Date: 2026-11-23 09:40:15.214375
 from alembic import op
 import sqlalchemy as sa
 
+from shared.migrations import create_outbox_and_inbox, drop_outbox_and_inbox
+
 
 revision = '0001'
 down_revision = None
@@ -25,24 +27,7 @@ def upgrade() -> None:
     sa.Column('created_by', sa.String(length=200), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_table('inbox',
-    sa.Column('consumer', sa.String(length=100), nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('processed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('consumer', 'event_id')
-    )
-    op.create_table('outbox',
-    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('subject', sa.String(length=100), nullable=False),
-    sa.Column('payload', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('seq'),
-    sa.UniqueConstraint('event_id')
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_unpublished', ['published_at', 'seq'], unique=False)
+    create_outbox_and_inbox(op)
 
     op.create_table('petition_code_counters',
     sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
@@ -149,10 +134,6 @@ def downgrade() -> None:
 
     op.drop_table('meetings')
     op.drop_table('petition_code_counters')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unpublished')
-
-    op.drop_table('outbox')
-    op.drop_table('inbox')
+    drop_outbox_and_inbox(op)
     op.drop_table('council_sessions')
     # ### end Alembic commands ###

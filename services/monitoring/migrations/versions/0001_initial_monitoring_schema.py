@@ -4,9 +4,10 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-23
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
+from shared.migrations import create_outbox_and_inbox, drop_outbox_and_inbox
 
 revision = '0001'
 down_revision = None
@@ -24,24 +25,7 @@ def upgrade() -> None:
     sa.Column('delta', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('month', 'agency_code', 'kind', 'deadline_month')
     )
-    op.create_table('inbox',
-    sa.Column('consumer', sa.String(length=100), nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('processed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('consumer', 'event_id')
-    )
-    op.create_table('outbox',
-    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('event_id', sa.String(length=36), nullable=False),
-    sa.Column('subject', sa.String(length=100), nullable=False),
-    sa.Column('payload', sa.Text(), nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
-    sa.PrimaryKeyConstraint('seq'),
-    sa.UniqueConstraint('event_id')
-    )
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_unpublished', ['published_at', 'seq'], unique=False)
+    create_outbox_and_inbox(op)
 
     op.create_table('petitions',
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -220,10 +204,6 @@ def downgrade() -> None:
         batch_op.drop_index('ix_petitions_agency_status')
 
     op.drop_table('petitions')
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_unpublished')
-
-    op.drop_table('outbox')
-    op.drop_table('inbox')
+    drop_outbox_and_inbox(op)
     op.drop_table('deadline_counts')
     # ### end Alembic commands ###

@@ -4,11 +4,10 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-01
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from shared.migrations import create_idempotency_keys
-
 
 revision = '0002'
 down_revision = '0001'

@@ -1,0 +1,42 @@
+"""What intake's routers are given, typed: its settings, the catalog as it stands, the word counts."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+
+from services.intake.catalog import CatalogUnit
+from services.intake.petitions.repeats import WordRarity
+from services.intake.settings import IntakeSettings
+from shared.catalog import Catalog, load_catalog
+from shared.catalog_copy import current_catalog
+from shared.service_app import RuntimeDep, UowDep, get_settings
+from shared.unit_of_work import UnitOfWork
+
+
+def word_rarity(runtime: RuntimeDep) -> WordRarity:
+    return runtime.context
+
+
+SettingsDep = Annotated[IntakeSettings, Depends(get_settings)]
+
+
+@dataclass(frozen=True)
+class CatalogReader:
+    """Reads the catalog when the handler asks (a dependency that read it would touch the database before
+    the body is validated: bad input must stay a 422, and no transaction opens for it)."""
+
+    settings: IntakeSettings
+    uow: UnitOfWork
+
+    async def __call__(self) -> Catalog:
+        """The shipped catalog with the units routing announced since (a unit an admin added is accepted)."""
+        return await current_catalog(self.uow.session, load_catalog(self.settings.catalog_file), unit_model=CatalogUnit)
+
+
+def catalog_reader(settings: SettingsDep, uow: UowDep) -> CatalogReader:
+    return CatalogReader(settings, uow)
+
+
+RarityDep = Annotated[WordRarity, Depends(word_rarity)]
+CatalogDep = Annotated[CatalogReader, Depends(catalog_reader)]

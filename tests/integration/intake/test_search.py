@@ -1,0 +1,108 @@
+"""Word search: every typed word, any order; diacritics ignored unless typed; codes as one token."""
+
+import pytest
+
+from tests.support.intake import make_meeting
+
+LIEN_THON = "Cử tri đề nghị nâng cấp đường giao thông liên thôn Tân Lập bị sạt lở sau mưa lũ."
+DT186_DOT = "Cử tri đề nghị sửa chữa tuyến ĐT.186 đoạn qua xã bị xuống cấp nghiêm trọng."
+DT186_SPACE = "Cử tri phản ánh ĐT 186 nhiều ổ gà, đề nghị sớm khắc phục."
+DT186_JOINED = "Cử tri đề nghị cắm biển báo trên ĐT186 tại khu vực trường học."
+SON_DUONG = "Cử tri huyện Sơn Dương đề nghị bổ sung giáo viên mầm non cho các trường."
+NO_MARKS = "Cu tri de nghi sua duong vao khu nghia trang thon 3 bi hu hong."
+
+
+async def _post(intake, headers, meeting, content) -> dict:
+    response = await intake.post("/petitions", headers=headers, json={"meeting_id": meeting["id"], "content": content})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def _search(intake, headers, q, **params) -> list[dict]:
+    response = await intake.get("/petitions", params={"q": q, **params}, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+@pytest.fixture
+async def petitions(intake, secretariat):
+    meeting = await make_meeting(intake, secretariat)
+    contents = (LIEN_THON, DT186_DOT, DT186_SPACE, DT186_JOINED, SON_DUONG, NO_MARKS)
+    return {content: await _post(intake, secretariat, meeting, content) for content in contents}
+
+
+async def test_every_word_in_any_order_without_diacritics(intake, secretariat, petitions):
+    found = await _search(intake, secretariat, "duong lien thon")
+    assert [item["content"] for item in found] == [LIEN_THON]
+    assert [item["content"] for item in await _search(intake, secretariat, "THON lien")] == [LIEN_THON]
+    assert await _search(intake, secretariat, "duong lien thon benh vien") == []
+
+
+async def test_road_codes_are_one_token_however_written(intake, secretariat, petitions):
+    roads = {DT186_DOT, DT186_SPACE, DT186_JOINED}
+    for typed in ("ĐT186", "ĐT.186", "ĐT 186", "dt186", "dt-186"):
+        assert {item["content"] for item in await _search(intake, secretariat, typed)} == roads, typed
+
+
+async def test_typed_marks_do_not_match_other_marks_and_rank_exact_first(intake, secretariat, petitions):
+    found = [item["content"] for item in await _search(intake, secretariat, "đường")]
+    assert SON_DUONG not in found
+    # the road written with the same marks first; text typed without any marks still found, after it
+    assert found == [LIEN_THON, NO_MARKS]
+    folded = {item["content"] for item in await _search(intake, secretariat, "duong")}
+    assert {LIEN_THON, SON_DUONG, NO_MARKS} <= folded
+
+
+async def test_code_is_found_without_its_padding_and_matches_are_returned(intake, secretariat, petitions):
+    target = petitions[DT186_JOINED]
+    number = int(target["code"].rsplit("-", 1)[1])
+    year = target["code"].split("-")[1]
+    found = await _search(intake, secretariat, f"KN-{year}-{number}")
+    assert [item["id"] for item in found] == [target["id"]]
+    [road] = await _search(intake, secretariat, "sạt lở liên thôn")
+    assert set(road["matched"]) == {"sạt", "lở", "liên", "thôn"}
+    [dot] = await _search(intake, secretariat, "dt186 nghiem trong")
+    assert dot["content"] == DT186_DOT and set(dot["matched"]) == {"ĐT.186", "nghiêm", "trọng"}
+
+
+async def test_ranking_filters_and_pages(intake, secretariat, petitions):
+    other = await make_meeting(intake, secretariat, unit_code="02545")
+    await _post(intake, secretariat, other, "Đề nghị sửa ĐT186, ĐT186 xuống cấp, ĐT186 sạt lở nghiêm trọng.")
+    only_first = await _search(intake, secretariat, "dt186", meeting_id=petitions[DT186_DOT]["meeting_id"])
+    assert len(only_first) == 3
+    pages, cursor, seen = 0, None, []
+    while True:
+        params = {"q": "dt186", "limit": 2} | ({"cursor": cursor} if cursor else {})
+        body = (await intake.get("/petitions", params=params, headers=secretariat)).json()
+        seen += [item["id"] for item in body["items"]]
+        pages, cursor = pages + 1, body["next_cursor"]
+        if not cursor:
+            break
+    assert pages == 2 and len(seen) == len(set(seen)) == 4
+    bad = await intake.get("/petitions", params={"q": "dt186", "cursor": "bm9wZQ"}, headers=secretariat)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cursor"
+
+
+async def test_odd_queries_are_answered_not_failed(intake, secretariat, petitions):
+    for typed in ('"', "' OR 1=1 --", "AND OR NOT", "*", "đ", "(x)", "NEAR(a b)"):
+        response = await intake.get("/petitions", params={"q": typed}, headers=secretariat)
+        assert response.status_code == 200, (typed, response.text)
+
+
+async def test_a_broad_query_ranks_the_newest_matches(intake, secretariat):
+    from tests.integration.intake.test_repeats import _old_petitions
+
+    meeting = await make_meeting(intake, secretariat)
+    await _old_petitions(intake, meeting, [f"Cử tri đề nghị hỗ trợ giống lúa cho thôn {n}." for n in range(1500)])
+    newest = await _post(intake, secretariat, meeting, "Cử tri đề nghị hỗ trợ giống ngô mới cho các hộ nghèo.")
+    seen, cursor = [], None
+    while True:  # every page of the ranked set: the 1,000 newest of the 1,501 matches
+        params = {"q": "giong", "limit": 200} | ({"cursor": cursor} if cursor else {})
+        body = (await intake.get("/petitions", params=params, headers=secretariat)).json()
+        seen += [item["code"] for item in body["items"]]
+        if not (cursor := body["next_cursor"]):
+            break
+    assert len(seen) == len(set(seen)) == 1000
+    assert newest["code"] in seen and "KN-2020-000001" not in seen and "KN-2020-001500" in seen
+    narrow = await _search(intake, secretariat, "giong ngo")  # the same request after a broad one still uses the index
+    assert [item["id"] for item in narrow] == [newest["id"]]
