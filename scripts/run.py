@@ -31,7 +31,7 @@ class ServiceSpec:
 
 # Ports are the SPEC's; <NAME>_PORT overrides one (tests run a second system beside the first).
 SERVICES = [ServiceSpec("intake", _port("intake", 8001)), ServiceSpec("routing", _port("routing", 8002)),
-            ServiceSpec("monitoring", _port("monitoring", 8003)), ServiceSpec("web", _port("web", 8000), migrations=False)]
+            ServiceSpec("monitoring", _port("monitoring", 8003)), ServiceSpec("web", _port("web", 8000))]
 
 
 @dataclass

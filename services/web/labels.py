@@ -36,7 +36,20 @@ TIMELINE = {
 PLACE = {"unit": "Cùng đơn vị", "district": "Cùng huyện", "": "Nơi khác"}
 
 
+# Who did something, when it was a service rather than an officer (timelines name officers by user name).
+ACTOR = {
+    "classifier": "Hệ thống phân loại tự động",
+    "intake": "Hệ thống tiếp nhận",
+    "routing": "Hệ thống phân loại",
+    "monitoring": "Hệ thống theo dõi",
+    "system": "Hệ thống",
+}
+
+# Request fields a refusal may name that are no form field on the page.
+FIELD = {"body": "Dữ liệu gửi lên", "file": "Tệp", "query": "Điều kiện tìm", "cursor": "Trang tiếp theo"}
+
+
 def for_scripts() -> dict:
     return {"status": STATUS, "level": LEVEL, "role": ROLE, "meeting_kind": MEETING_KIND,
             "routing_state": ROUTING_STATE, "verdict": VERDICT, "conclusion": CONCLUSION,
-            "timeline": TIMELINE, "topic": TOPIC, "place": PLACE}
+            "timeline": TIMELINE, "topic": TOPIC, "place": PLACE, "actor": ACTOR, "field": FIELD}

@@ -1,103 +1,87 @@
-"""The pages: each is a template whose script loads its data through the proxy with the officer's token.
+"""The pages: each is a template whose script loads its data through the proxy (/api/...).
 
-The server never sees the token (it stays in the browser's sessionStorage), so every page renders the
-same for everyone; the menu shows what the officer's role may use.
+A page needs a signed-in officer (else the sign-in page, then back) whose role may use it (else a page
+that says so, 403); the menu shows only what the officer's role may use.
 """
 
 import uuid
-from dataclasses import dataclass
-from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.web import labels
+from services.web.accounts.sessions import signed_in
+from services.web.render import EVERYONE, MENU, READERS, SECRETARIAT, render
 from shared.errors import http_problem, problem_response
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    href: str
-    label: str
-    roles: tuple[str, ...]
-
-
-SECRETARIAT = ("secretariat", "admin")
-COMMITTEE = ("committee", "admin")
-READERS = ("secretariat", "committee", "admin")
-
-MENU = [
-    MenuItem("/kien-nghi", "Danh sách kiến nghị", READERS),
-    MenuItem("/kien-nghi/moi", "Nhập kiến nghị", SECRETARIAT),
-    MenuItem("/kien-nghi/nhap-tep", "Nhập từ tệp", SECRETARIAT),
-    MenuItem("/phan-loai", "Chờ xác nhận phân loại", ("secretariat",)),  # routing lets only the secretariat decide
-    MenuItem("/ky-hop", "Kỳ họp", SECRETARIAT),
-    MenuItem("/buoi-tiep-xuc", "Buổi tiếp xúc", SECRETARIAT),
-    MenuItem("/co-quan", "Kiến nghị được giao", ("agency",)),
-    MenuItem("/theo-doi", "Theo dõi giải quyết", READERS),
-    MenuItem("/bao-cao", "Báo cáo tháng", READERS),
-    MenuItem("/giam-sat", "Giám sát xác suất", ("committee", "admin", "secretariat")),
-]
+ROLES_OF = {item.href: item.roles for item in MENU}
 
 
 def _uuid(text: str) -> str:
     try:
         return str(uuid.UUID(text))
     except ValueError:
-        raise StarletteHTTPException(404, f"Mã {text} không hợp lệ") from None
+        raise StarletteHTTPException(404, "Đường dẫn không trỏ tới kiến nghị hay đợt giám sát nào") from None
 
 
-def _render(request: Request, template: str, title: str, **context):
-    context = {"title": title, "menu": MENU, "labels": labels, "script_labels": labels.for_scripts(),
-               "path": request.url.path, "csp_nonce": request.state.csp_nonce, **context}
-    return templates.TemplateResponse(request, template, context)
+async def _page(request: Request, roles: tuple[str, ...], template: str, title: str, **context):
+    user = await signed_in(request)
+    if user is None:
+        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/dang-nhap?next={quote(wanted, safe='')}", status_code=303)
+    if user.role not in roles:
+        allowed = ", ".join(labels.ROLE[role] for role in roles)
+        response = render(request, "forbidden.html", "Không có quyền xem trang này", allowed=allowed, wanted=title)
+        response.status_code = 403
+        return response
+    return render(request, template, title, **context)
 
 
-# Pages without a path parameter: (path, template, title, extra context).
+# Pages without a path parameter: (path, roles, template, title, extra context).
 PAGES = [
-    ("/", "home.html", "Trang chủ", {}),
-    ("/dang-nhap", "login.html", "Đăng nhập", {}),
-    ("/ky-hop", "sessions.html", "Kỳ họp Hội đồng nhân dân", {}),
-    ("/buoi-tiep-xuc", "meetings.html", "Buổi tiếp xúc cử tri, đường dây nóng", {}),
-    ("/kien-nghi", "petitions.html", "Danh sách kiến nghị cử tri", {}),
-    ("/kien-nghi/moi", "petition_new.html", "Nhập kiến nghị cử tri", {}),
-    ("/kien-nghi/nhap-tep", "petition_import.html", "Nhập kiến nghị từ tệp CSV/XLSX", {}),
-    ("/phan-loai", "review.html", "Kiến nghị chờ xác nhận phân loại", {}),
-    ("/co-quan", "agency.html", "Kiến nghị được giao cho cơ quan", {"agency_view": True}),
-    ("/theo-doi", "agency.html", "Theo dõi giải quyết kiến nghị", {"agency_view": False}),
-    ("/bao-cao", "report.html", "Báo cáo tháng", {}),
-    ("/giam-sat", "spot_checks.html", "Giám sát xác suất", {}),
+    ("/", EVERYONE, "home.html", "Trang chủ", {}),
+    ("/ky-hop", SECRETARIAT, "sessions.html", "Kỳ họp Hội đồng nhân dân", {}),
+    ("/buoi-tiep-xuc", SECRETARIAT, "meetings.html", "Buổi tiếp xúc cử tri, đường dây nóng", {}),
+    ("/kien-nghi", READERS, "petitions.html", "Danh sách kiến nghị cử tri", {}),
+    ("/kien-nghi/moi", SECRETARIAT, "petition_new.html", "Nhập kiến nghị cử tri", {}),
+    ("/kien-nghi/nhap-tep", SECRETARIAT, "petition_import.html", "Nhập kiến nghị từ tệp CSV/XLSX", {}),
+    ("/phan-loai", ROLES_OF["/phan-loai"], "review.html", "Kiến nghị chờ xác nhận phân loại", {}),
+    ("/co-quan", ("agency",), "agency.html", "Kiến nghị được giao cho cơ quan", {"agency_view": True}),
+    ("/theo-doi", READERS, "agency.html", "Theo dõi giải quyết kiến nghị", {"agency_view": False}),
+    ("/bao-cao", READERS, "report.html", "Báo cáo tháng", {}),
+    ("/giam-sat", ROLES_OF["/giam-sat"], "spot_checks.html", "Giám sát xác suất", {}),
+    ("/quan-tri/nguoi-dung", ("admin",), "users.html", "Quản lý người dùng", {}),
 ]
 
 
-def _page(template: str, title: str, context: dict):
+def _endpoint(roles: tuple[str, ...], template: str, title: str, context: dict):
     async def endpoint(request: Request):
-        return _render(request, template, title, **context)
+        return await _page(request, roles, template, title, **context)
 
     return endpoint
 
 
-for _path, _template, _title, _context in PAGES:
-    router.add_api_route(_path, _page(_template, _title, _context), methods=["GET"])
+for _path, _roles, _template, _title, _context in PAGES:
+    router.add_api_route(_path, _endpoint(_roles, _template, _title, _context), methods=["GET"])
 
 
 @router.get("/kien-nghi/{petition_id}")
 async def petition_detail(request: Request, petition_id: str):
-    return _render(request, "petition_detail.html", "Chi tiết kiến nghị", petition_id=_uuid(petition_id))
+    return await _page(request, EVERYONE, "petition_detail.html", "Chi tiết kiến nghị", petition_id=_uuid(petition_id))
 
 
 @router.get("/giam-sat/{spot_check_id}")
 async def spot_check(request: Request, spot_check_id: str):
-    return _render(request, "spot_check.html", "Đợt giám sát xác suất", spot_check_id=_uuid(spot_check_id))
+    return await _page(request, READERS, "spot_check.html", "Đợt giám sát xác suất",
+                       spot_check_id=_uuid(spot_check_id))
 
 
 def _wants_page(request: Request) -> bool:
     path = request.url.path
-    if path.startswith(("/api/", "/static/")) or path in ("/healthz", "/readyz", "/metrics"):
+    if path.startswith(("/api/", "/static/", "/auth/")) or path in ("/healthz", "/readyz", "/metrics"):
         return False
     return "text/html" in request.headers.get("accept", "")
 
@@ -108,7 +92,8 @@ def install_not_found_page(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         if exc.status_code == 404 and _wants_page(request):
-            response = _render(request, "not_found.html", "Không tìm thấy trang")
+            await signed_in(request)
+            response = render(request, "not_found.html", "Không tìm thấy trang")
             response.status_code = 404
             return response
         return problem_response(http_problem(exc), headers=getattr(exc, "headers", None))

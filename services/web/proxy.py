@@ -1,7 +1,9 @@
 """Same-origin reverse proxy: /api/<service>/<path> → the service, so the browser needs no CORS.
 
-Method, query, body and the caller's Authorization header go through unchanged; the answer's status,
-body and content type come back unchanged (problem+json included). An unreachable service is a 502
+Method, query and body go through unchanged, with the bearer token of the signed-in officer (minted for
+the call; a caller without a session, such as a script, may send its own Authorization header); the
+answer's status, body and content type come back unchanged (problem+json included). A write carried by
+the session cookie must come from this origin (CSRF). An unreachable service is a 502
 problem+json in Vietnamese, a service too slow to answer a 504.
 """
 
@@ -11,6 +13,7 @@ import uuid
 import httpx
 from fastapi import APIRouter, Request, Response
 
+from services.web.accounts.sessions import check_origin, signed_in, upstream_bearer
 from services.web.metrics import WebMetrics
 from services.web.settings import WebSettings
 from shared.errors import ProblemError
@@ -22,7 +25,7 @@ UPSTREAM_LABELS = {
     "routing": "phân loại và giao cơ quan (routing)",
     "monitoring": "theo dõi, giám sát (monitoring)",
 }
-REQUEST_HEADERS = ("authorization", "content-type", "accept", "accept-language", "x-request-id")
+REQUEST_HEADERS = ("content-type", "accept", "accept-language", "x-request-id")
 RESPONSE_HEADERS = ("content-type", "content-disposition", "location", "www-authenticate", "retry-after",
                     "cache-control", "x-request-id")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -44,9 +47,11 @@ class Upstreams:
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    async def forward(self, upstream: str, path: str, request: Request) -> Response:
+    async def forward(self, upstream: str, path: str, request: Request, authorization: str | None) -> Response:
         url = f"{self.base_urls[upstream]}/{path}"
         headers = {name: request.headers[name] for name in REQUEST_HEADERS if name in request.headers}
+        if authorization:
+            headers["authorization"] = authorization
         headers.setdefault("x-request-id", str(uuid.uuid4()))
         try:
             answer = await self.client.request(request.method, url, params=request.url.query or None,
@@ -62,6 +67,21 @@ class Upstreams:
         self._count(upstream, str(answer.status_code))
         kept = {name: answer.headers[name] for name in RESPONSE_HEADERS if name in answer.headers}
         return Response(content=answer.content, status_code=answer.status_code, headers=kept)
+
+    async def get_json(self, upstream: str, path: str, params: list[tuple[str, str]], authorization: str) -> dict:
+        """One GET of a service's JSON for the web service itself (exports); its refusal becomes ours."""
+        try:
+            answer = await self.client.get(f"{self.base_urls[upstream]}/{path}", params=params,
+                                           headers={"authorization": authorization, "accept": "application/json"})
+        except httpx.TransportError as exc:
+            self._count(upstream, "unreachable")
+            raise _upstream_problem(502, upstream, self.base_urls[upstream], "không kết nối được") from exc
+        self._count(upstream, str(answer.status_code))
+        if answer.status_code != 200:
+            problem = answer.json() if answer.headers.get("content-type", "").endswith("json") else {}
+            raise ProblemError(answer.status_code, problem.get("detail") or "Dịch vụ từ chối yêu cầu",
+                               title=problem.get("title"), type=problem.get("type", "about:blank"))
+        return answer.json()
 
     async def healthy(self, upstream: str) -> bool:
         try:
@@ -108,5 +128,11 @@ async def proxy(upstream: str, path: str, request: Request) -> Response:
     if _hidden(path):
         raise ProblemError(404, f"Trang tài liệu API không mở qua trang web; xem trực tiếp tại cổng của dịch vụ {upstream}",
                            type="/problems/not-found")
+    user = await signed_in(request)
+    if user is not None:
+        check_origin(request)
+        authorization = "Bearer " + upstream_bearer(request, user)
+    else:
+        authorization = request.headers.get("authorization")
     upstreams: Upstreams = request.app.state.upstreams
-    return await upstreams.forward(upstream, _raw_subpath(request, upstream), request)
+    return await upstreams.forward(upstream, _raw_subpath(request, upstream), request, authorization)

@@ -1,22 +1,5 @@
-"""What a report writes into a spreadsheet cell: never a live formula, never a character XLSX forbids.
+"""What a report writes into a spreadsheet cell: the shared rule (shared/spreadsheet_cells.py)."""
 
-Topics, agency codes and spot-check assignees reach the reports from other people's input; a cell that
-starts with = + - @ (or a tab or CR, which some programs skip before one) would run as a formula in
-the committee's spreadsheet, so it is prefixed with an apostrophe (OWASP's advice for CSV injection).
-"""
+from shared.spreadsheet_cells import FORMULA_STARTS, cell_row, cell_value
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_value(value):
-    """`value` as safe to put in a CSV or XLSX cell; numbers, dates and None pass unchanged."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def cell_row(values) -> list:
-    return [cell_value(value) for value in values]
+__all__ = ["FORMULA_STARTS", "cell_row", "cell_value"]

@@ -28,9 +28,12 @@ async def history(db: AsyncSession, petition_id: uuid.UUID) -> list[RoutingEntry
 
 
 async def page(db: AsyncSession, *, state: str | None, agency_code: str | None, level: str | None,
-               topic: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[Routing]:
+               topic: str | None, after: tuple[datetime, uuid.UUID] | None, limit: int,
+               petition_ids: list[uuid.UUID] | None = None) -> list[Routing]:
     """Oldest in the queue first; keyset pagination on (queued_at, petition_id)."""
     query = select(Routing)
+    if petition_ids:
+        query = query.where(Routing.petition_id.in_(petition_ids))
     for column, value in ((Routing.state, state), (Routing.agency_code, agency_code), (Routing.level, level),
                           (Routing.topic, topic)):
         if value:

@@ -39,11 +39,14 @@ async def list_routings(
     agency_code: Annotated[str | None, Query(max_length=40)] = None,
     level: Annotated[Level | None, Query()] = None,
     topic: Annotated[str | None, Query(max_length=60)] = None,
+    petition_id: Annotated[list[uuid.UUID] | None, Query(max_length=200,
+                                                         description="only these petitions (a page's rows)")] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     items, next_cursor = await routing_service.list_routings(
-        uow, user, state=state, agency_code=agency_code, level=level, topic=topic, cursor=cursor, limit=limit)
+        uow, user, state=state, agency_code=agency_code, level=level, topic=topic, cursor=cursor, limit=limit,
+        petition_ids=petition_id)
     return RoutingPage(items=[RoutingSummary.model_validate(r) for r in items], next_cursor=next_cursor)
 
 

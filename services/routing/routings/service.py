@@ -137,7 +137,7 @@ async def get_routing(uow: UnitOfWork, petition_id: uuid.UUID, user: Principal) 
 
 async def list_routings(uow: UnitOfWork, user: Principal, *, state: str | None, agency_code: str | None,
                         level: str | None, topic: str | None, cursor: str | None,
-                        limit: int) -> tuple[list[Routing], str | None]:
+                        limit: int, petition_ids: list[uuid.UUID] | None = None) -> tuple[list[Routing], str | None]:
     refusal = "Cơ quan chỉ xem được các kiến nghị đã giao cho mình"
     agency_code = agency_filter(user, agency_code, refusal)
     if user.role == "agency":  # and only what is assigned, not what is proposed
@@ -145,7 +145,8 @@ async def list_routings(uow: UnitOfWork, user: Principal, *, state: str | None, 
             raise forbidden(refusal)
         state = ASSIGNED
     rows = await routing_repository.page(uow.session, state=state, agency_code=agency_code, level=level,
-                                         topic=topic, after=decode_cursor(cursor), limit=limit)
+                                         topic=topic, after=decode_cursor(cursor), limit=limit,
+                                         petition_ids=petition_ids)
     return page_of(rows, limit, lambda routing: (routing.queued_at, routing.petition_id))
 
 

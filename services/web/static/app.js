@@ -1,50 +1,31 @@
-/* Helpers every page uses: the token, calls through the /api proxy, Vietnamese labels, problem+json display.
+/* Helpers every page uses: the signed-in officer, calls through the /api proxy (the session cookie goes along), Vietnamese labels, problem+json display.
    No framework, nothing fetched from the internet. Page scripts live in their templates. */
 "use strict";
 const KN = (() => {
-  const KEY = "kn-token";
   const L = window.NHAN || {};
 
-  function token() { return sessionStorage.getItem(KEY); }
-  function setToken(value) { sessionStorage.setItem(KEY, value.trim().replace(/^Bearer\s+/i, "")); }
-  function logout() { sessionStorage.removeItem(KEY); }
-
-  /* The JWT payload, decoded for display only (the services verify the signature). */
-  function decode(jwt) {
-    const part = (jwt || "").split(".")[1];
-    if (!part) return null;
-    try {
-      const b64 = part.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(part.length / 4) * 4, "=");
-      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      return JSON.parse(new TextDecoder().decode(bytes));
-    } catch (e) { return null; }
-  }
-  function claims() {
-    const c = decode(token());
-    if (!c || !c.role) return null;
-    if (c.exp && c.exp * 1000 < Date.now()) return null;
-    return c;
-  }
+  /* The signed-in officer, as the server rendered them into the page (the session is an HttpOnly cookie). */
+  function claims() { return window.KN_USER || null; }
 
   class ApiError extends Error {
     constructor(status, problem) { super(problem.detail || problem.title || "Lỗi " + status); this.status = status; this.problem = problem; }
   }
 
-  /* Call a service through the proxy: api("intake/petitions", {method, json, form, query}). */
+  /* Call a service through the proxy: api("intake/petitions", {method, json, form, query}); a path starting
+     with "/" is this site's own (the accounts API, /auth/...). */
   async function api(path, opts = {}) {
     const headers = { Accept: "application/json" };
-    if (token()) headers.Authorization = "Bearer " + token();
     let body;
     if (opts.json !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(opts.json); }
     else if (opts.form) body = opts.form;
-    let url = "/api/" + path;
+    let url = path.startsWith("/") ? path : "/api/" + path;
     if (opts.query) {
       const q = new URLSearchParams();
-      for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== null && v !== "") q.append(k, v);
+      for (const [k, v] of Object.entries(opts.query)) for (const one of [].concat(v)) if (one !== undefined && one !== null && one !== "") q.append(k, one);
       if ([...q].length) url += (url.includes("?") ? "&" : "?") + q;
     }
     let response;
-    try { response = await fetch(url, { method: opts.method || (body ? "POST" : "GET"), headers, body }); }
+    try { response = await fetch(url, { method: opts.method || (body ? "POST" : "GET"), headers, body, credentials: "same-origin" }); }
     catch (e) { throw new ApiError(0, { title: "Mất kết nối", detail: "Không gửi được yêu cầu tới máy chủ. Kiểm tra mạng rồi thử lại." }); }
     const text = await response.text();
     let data = null;
@@ -75,7 +56,7 @@ const KN = (() => {
   function date(s) {
     if (!s) return "—";
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-    return m ? `${m[3]}/${m[2]}/${m[1]}` : new Date(s).toLocaleDateString("vi-VN", TZ);
+    return m ? `${m[3]}/${m[2]}/${m[1]}` : new Date(s).toLocaleDateString("vi-VN", { ...TZ, day: "2-digit", month: "2-digit", year: "numeric" });
   }
   function datetime(s) {
     if (!s) return "—";
@@ -109,18 +90,79 @@ const KN = (() => {
   }
 
   const cls = (c) => [c.num ? "num" : "", c.cls || ""].join(" ").trim() || null;
-  /* table([{label, value: row => node|text, num?, cls?}], rows, "Không có dữ liệu") */
-  function table(columns, rows, empty) {
+  /* Vietnamese order (diacritics after their letter, "đ" after "d"), numbers and dates by value, blanks last. */
+  const collator = new Intl.Collator("vi", { numeric: true, sensitivity: "base" });
+  function compare(a, b) {
+    const blank = (x) => x === null || x === undefined || x === "";
+    if (blank(a) || blank(b)) return blank(a) - blank(b);
+    return typeof a === "number" && typeof b === "number" ? a - b : collator.compare(String(a), String(b));
+  }
+  /* A list page's sort order: which column (its API field) and which way; the export follows it. */
+  function sortOrder(onChange) { return { key: null, order: "asc", onChange }; }
+  function sorted(rows, columns, sort) {
+    const column = sort && columns.find((c) => c.key === sort.key);
+    if (!column) return rows;
+    const value = column.sortValue || ((r) => r[column.key]);
+    const sign = sort.order === "desc" ? -1 : 1;
+    return [...rows].sort((a, b) => {
+      const x = value(a), y = value(b);
+      const blank = (v) => v === null || v === undefined || v === "";
+      return blank(x) || blank(y) ? compare(x, y) : sign * compare(x, y);
+    });
+  }
+  function header(c, sort) {
+    if (!sort || !c.key) return h("th", { class: cls(c) }, c.label);
+    const active = sort.key === c.key;
+    const button = h("button", { type: "button", class: "sort", title: "Sắp xếp theo " + c.label.toLowerCase(),
+      onclick: () => { sort.order = active && sort.order === "asc" ? "desc" : "asc"; sort.key = c.key; sort.onChange(); } },
+      c.label, active ? (sort.order === "asc" ? " ▲" : " ▼") : "");
+    return h("th", { class: cls(c), "aria-sort": active ? (sort.order === "asc" ? "ascending" : "descending") : "none" }, button);
+  }
+  /* table([{label, value: row => node|text, num?, cls?, key?, sortValue?}], rows, "Không có dữ liệu", sort?):
+     with a sort order, the columns with a key sort the rows when their header is clicked. */
+  function table(columns, rows, empty, sort) {
     if (!rows.length) return h("p", { class: "empty" }, empty || "Không có dữ liệu.");
     return h("div", { class: "table-wrap" }, h("table", {},
-      h("thead", {}, h("tr", {}, columns.map((c) => h("th", { class: cls(c) }, c.label)))),
-      h("tbody", {}, rows.map((r) => h("tr", {}, columns.map((c) => h("td", { class: cls(c), "data-label": c.label }, c.value(r))))))));
+      h("thead", {}, h("tr", {}, columns.map((c) => header(c, sort)))),
+      h("tbody", {}, sorted(rows, columns, sort).map((r) => h("tr", {}, columns.map((c) => h("td", { class: cls(c), "data-label": c.label }, c.value(r))))))));
+  }
+  /* Where a list page's XLSX comes from: its filters and its sort order (the web service builds the file). */
+  function exportHref(name, query, sort) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query || {})) if (v !== undefined && v !== null && v !== "") q.append(k, v);
+    if (sort && sort.key) { q.append("sort", sort.key); q.append("order", sort.order); }
+    return `/xuat/${name}.xlsx` + ([...q].length ? "?" + q : "");
   }
 
-  /* Values of a form's named fields; empty ones left out. */
+  /* Dates are shown and typed as dd/mm/yyyy, whatever the browser's language: every date field of a page
+     becomes a text field (data-date), and values() hands the services ISO dates. */
+  const DMY = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/;
+  function isoDate(text) {
+    const m = DMY.exec(text || "");
+    return m ? `${m[3]}-${m[2].padStart(2, "0")}-${m[1].padStart(2, "0")}` : text;
+  }
+  function dmy(iso) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    return m ? `${m[3]}/${m[2]}/${m[1]}` : (iso || "");
+  }
+  function typedDates(root) {
+    root.querySelectorAll('input[type="date"]').forEach((input) => {
+      const value = input.value;
+      input.type = "text";
+      input.dataset.date = "";
+      input.placeholder = "dd/mm/yyyy";
+      input.inputMode = "numeric";
+      input.autocomplete = "off";
+      input.value = dmy(value);
+    });
+  }
+  if (typeof document.querySelectorAll === "function") typedDates(document);  // app.js runs deferred: the page is parsed
+
+  /* Values of a form's named fields; empty ones left out; dd/mm/yyyy dates as ISO. */
   function values(form) {
     const out = {};
     for (const [k, v] of new FormData(form).entries()) if (typeof v === "string" && v.trim() !== "") out[k] = v.trim();
+    form.querySelectorAll("input[data-date][name]").forEach((input) => { if (out[input.name]) out[input.name] = isoDate(out[input.name]); });
     return out;
   }
 
@@ -150,6 +192,11 @@ const KN = (() => {
     return MESSAGES.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
   }
 
+  /* A service's sentence as an officer reads it: role keys (secretariat, agency …) by their Vietnamese names. */
+  const plain = (text) => String(text).replace(/\b(secretariat|agency|committee|admin)\b/g, (role) => label("role", role));
+  /* A field the page has no box for, named in Vietnamese (the request's own name only as a last resort). */
+  const fieldName = (field) => (L.field || {})[field.split(".")[0]] || "Thông tin";
+
   /* Show an error: the problem's title and detail in `box`, each field error next to its field in `form`. */
   function showError(box, err, form) {
     const p = (err && err.problem) || { title: "Lỗi", detail: String(err && err.message || err) };
@@ -159,9 +206,9 @@ const KN = (() => {
     box.hidden = false;
     const head = h("strong", {}, p.title || "Lỗi");
     const fieldErrors = p.errors || [];
-    box.append(head, " ", fieldErrors.length && form ? `Có ${fieldErrors.length} chỗ cần sửa (ghi chú màu đỏ bên dưới từng ô).` : (p.detail || ""));
-    if (err && err.status === 401) box.append(" ", h("a", { href: "/dang-nhap" }, "Đăng nhập lại"));
-    if (err && err.status === 403) box.append(" ", "(vai trò đang đăng nhập: ", label("role", (claims() || {}).role), ")");
+    box.append(head, " ", fieldErrors.length && form ? `Có ${fieldErrors.length} chỗ cần sửa (ghi chú màu đỏ bên dưới từng ô).` : plain(p.detail || ""));
+    if (err && err.status === 401) box.append(" Phiên đăng nhập đã hết hạn. ", h("a", { href: "/dang-nhap?next=" + encodeURIComponent(location.pathname + location.search) }, "Đăng nhập lại"));
+    if (err && err.status === 403) box.append(" ", "(tài khoản đang đăng nhập: ", label("role", (claims() || {}).role), ")");
     const loose = [];
     for (const e of fieldErrors) {
       const field = form && form.querySelector(`[data-field="${CSS.escape(e.field)}"], [name="${CSS.escape(e.field)}"]`);
@@ -170,7 +217,7 @@ const KN = (() => {
         field.insertAdjacentElement("afterend", h("div", { class: "field-error", role: "alert" }, say(e.field, e.message)));
       } else loose.push(e);
     }
-    if (loose.length) box.append(h("ul", {}, loose.map((e) => h("li", {}, h("code", {}, e.field), ": ", say(e.field, e.message)))));
+    if (loose.length) box.append(h("ul", {}, loose.map((e) => h("li", {}, h("strong", {}, fieldName(e.field)), ": ", say(e.field, e.message)))));
     box.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
   function notice(box, text, kind) {
@@ -231,27 +278,22 @@ const KN = (() => {
     }
   }
 
-  function requireLogin() {
-    const ok = !!claims();
-    const box = $("#login-needed");
-    if (box) box.hidden = ok;
-    return ok;
-  }
+  /* Pages are served only to a signed-in officer whose role may use them (the server checks). */
+  const requireLogin = () => !!claims();
 
   function initChrome() {
-    const c = claims();
-    const role = c && c.role;
+    const role = (claims() || {}).role;
     document.querySelectorAll("[data-roles]").forEach((n) => { n.hidden = !role || !n.dataset.roles.split(" ").includes(role); });
-    const who = $("#who-text"), link = $("#who-link");
-    if (c && who) {
-      who.textContent = `${c.sub} · ${label("role", c.role)}${c.agency ? " · " + c.agency : ""}`;
-      link.textContent = "Đổi / đăng xuất";
-    }
-    if (document.body.dataset.needsLogin !== undefined) requireLogin();
   }
   document.addEventListener("DOMContentLoaded", initChrome);
 
-  return { token, setToken, logout, decode, claims, api, items, h, $, label, badge, date, datetime, percent,
-           ratio, table, highlight, clip, similarTable, values, clearErrors, showError, notice, busy, pagedList,
-           units, agencies, named, nameCell, fillSelect, requireLogin, ApiError, say };
+  const actor = (by) => label("actor", by);  // a service's name in Vietnamese; an officer's user name as it is
+  /* A line of routing's explanation as an officer reads it: no rule ids ("[duong_xa_thon]"), shares
+     (0.86) as percentages (86%). */
+  const prose = (line) => String(line).replace(/\s*\[[a-z0-9_.-]+\]/g, "")
+    .replace(/(^|[^\d.,])(0[.,]\d{1,4}|1[.,]0{1,4})(?![\d.,]*\d)/g, (_, before, share) => before + ratio(Number(share.replace(",", "."))));
+
+  return { claims, api, isoDate, dmy, typedDates, actor, plain, prose, sortOrder, sorted, compare, exportHref, items, h, $, label, badge, date, datetime, percent,
+           ratio, table, highlight, clip, similarTable, values, clearErrors, showError, notice, busy, pagedList, units, agencies, named, nameCell, fillSelect,
+           requireLogin, ApiError, say };
 })();

@@ -120,3 +120,19 @@ async def test_an_assignment_retried_with_its_key_is_applied_once(routing):
     other = await routing.post(f"/routings/{petition_id}/assignment", headers=headers,
                                json={**body, "agency_code": "076.UBND", "level": "district"})
     assert other.status_code == 422 and other.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+async def test_a_page_of_petitions_is_read_in_one_request_by_their_ids(routing):
+    """The tracking pages show each row's content: one call for the page's rows, not one per row."""
+    wanted = [await seed_routing(routing, CONFIDENT) for _ in range(3)]
+    unasked = await seed_routing(routing, UNCLEAR)
+    secretariat = routing.headers_for("secretariat")
+    listed = await routing.get("/routings", params={"petition_id": wanted + [str(uuid.uuid4())]}, headers=secretariat)
+    assert listed.status_code == 200
+    assert sorted(i["petition_id"] for i in listed.json()["items"]) == sorted(wanted)
+    assert unasked not in {i["petition_id"] for i in listed.json()["items"]}
+    own = routing.headers_for("agency", "08.SGTVT")  # an agency still sees only what is assigned to it
+    mine = await routing.get("/routings", params={"petition_id": [wanted[0], unasked]}, headers=own)
+    assert [i["petition_id"] for i in mine.json()["items"]] == [wanted[0]]
+    bad = await routing.get("/routings", params={"petition_id": "not-an-id"}, headers=secretariat)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "petition_id.0"

@@ -16,7 +16,11 @@ from shared.migrations import upgrade
 from tests.support.apps import running_app
 from tests.support.servers import free_port
 
-INTAKE_MIGRATIONS = Path(__file__).resolve().parents[3] / "services" / "intake" / "migrations"
+ROOT = Path(__file__).resolve().parents[3]
+INTAKE_MIGRATIONS = ROOT / "services" / "intake" / "migrations"
+WEB_MIGRATIONS = ROOT / "services" / "web" / "migrations"
+ORIGIN = "http://service"  # the httpx clients' base URL: what a browser on the pages sends as Origin
+PASSWORD = "mat-khau-thu-nghiem"
 
 
 @asynccontextmanager
@@ -61,19 +65,42 @@ def dead_url() -> str:
     return f"http://127.0.0.1:{free_port()}"
 
 
+async def web_settings(tmp_path: Path, database_url: str | None = None, **overrides) -> WebSettings:
+    """Settings of a web app with its accounts database migrated (SQLite in tmp_path by default)."""
+    database_url = database_url or f"sqlite+aiosqlite:///{tmp_path / 'web.db'}"
+    await asyncio.to_thread(upgrade, WEB_MIGRATIONS, database_url)
+    values = {"intake_url": dead_url(), "routing_url": dead_url(), "monitoring_url": dead_url(),
+              "environment": "test", "run_dir": tmp_path, "database_url": database_url, **overrides}
+    return WebSettings(**values)
+
+
+@asynccontextmanager
+async def web_client(settings: WebSettings, token_settings=None):
+    """The web app on its own accounts database; `token_settings` sign the scripts' tokens (headers_for)."""
+    async with running_app(create_app(settings), token_settings) as client:
+        yield client
+
+
+async def sign_in(client, role: str, agency: str | None = None, username: str | None = None) -> str:
+    """Create an account of `role` and sign `client` in with it (the session cookie stays in the client)."""
+    username = username or f"{role}-{agency or 'vp'}".lower()
+    await client.app.state.accounts.create_user(username, f"Cán bộ {role}", role, agency, PASSWORD)
+    answer = await client.post("/dang-nhap", data={"username": username, "password": PASSWORD},
+                               headers={"origin": ORIGIN})
+    assert answer.status_code == 303, answer.text
+    return username
+
+
 @pytest.fixture
-async def web(intake_upstream):
+async def web(intake_upstream, tmp_path):
     """The web app whose intake is the real service above; routing and monitoring are down."""
-    settings = WebSettings(intake_url=intake_upstream.url, routing_url=dead_url(), monitoring_url=dead_url(),
-                           environment="test")
-    async with running_app(create_app(settings), intake_upstream.settings) as client:
+    async with web_client(await web_settings(tmp_path, intake_url=intake_upstream.url),
+                          intake_upstream.settings) as client:
         yield client
 
 
 @pytest.fixture
 async def web_alone(tmp_path):
     """The web app with all three services down."""
-    settings = WebSettings(intake_url=dead_url(), routing_url=dead_url(), monitoring_url=dead_url(),
-                           environment="test", run_dir=tmp_path)
-    async with running_app(create_app(settings)) as client:
+    async with web_client(await web_settings(tmp_path)) as client:
         yield client
