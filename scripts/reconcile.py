@@ -26,12 +26,14 @@ from shared.auth import ensure_secret, issue_token
 
 UNROUTED = {"awaiting_routing", "returned"}
 PAGE = {"intake": ("/petitions", 200), "routing": ("/routings", 200), "monitoring": ("/petitions", 500)}
+# Withdrawn petitions leave routing's and monitoring's default lists: asked for on their own.
+WITHDRAWN = {"routing": {"state": "withdrawn"}, "monitoring": {"status": "withdrawn"}}
 
 
-async def _all(client: httpx.AsyncClient, path: str, limit: int) -> list[dict]:
+async def _all(client: httpx.AsyncClient, path: str, limit: int, **filters) -> list[dict]:
     items, cursor = [], None
     while True:
-        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        params = {"limit": limit, **filters, **({"cursor": cursor} if cursor else {})}
         response = await client.get(path, params=params)
         response.raise_for_status()
         page = response.json()
@@ -63,7 +65,10 @@ def compare_views(intake: dict, routing: dict, monitoring: dict) -> list[str]:
 
 def _petition_differences(taken: dict, routed: dict, tracked: dict) -> list[str]:
     lines = []
-    if routed["state"] == "assigned":
+    if "withdrawn" in (routed["state"], tracked["status"]):
+        if routed["state"] != tracked["status"]:
+            lines.append(f"withdrawn in one service only: routing {routed['state']}, monitoring {tracked['status']}")
+    elif routed["state"] == "assigned":
         if tracked["status"] in UNROUTED or tracked["agency_code"] != routed["agency_code"]:
             lines.append(f"routing assigns {routed['agency_code']}, monitoring has "
                          f"{tracked['status']} at {tracked['agency_code']}")
@@ -84,7 +89,10 @@ async def differences(intake: httpx.AsyncClient, routing: httpx.AsyncClient,
     for name, client in clients.items():
         path, limit = PAGE[name]
         key = "petition_id" if name != "intake" else "id"
-        views[name] = {item[key]: item for item in await _all(client, path, limit)}
+        items = await _all(client, path, limit)
+        if name in WITHDRAWN:
+            items += await _all(client, path, limit, **WITHDRAWN[name])
+        views[name] = {item[key]: item for item in items}
     found = compare_views(views["intake"], views["routing"], views["monitoring"])
     found += await _timeline_differences(monitoring, views["routing"], views["monitoring"])
     for name, client in clients.items():

@@ -25,6 +25,7 @@ class Status(StrEnum):
     RESOLVED = "resolved"
     UNRESOLVED = "unresolved_lack_of_resources"
     RETURNED = "returned"
+    WITHDRAWN = "withdrawn"  # intake withdrew it (rút kiến nghị): kept on record, no longer followed up
 
 
 # What an agency may report about a petition assigned to it.
@@ -178,12 +179,40 @@ class AgencyChanged(EventData):
     name: str
     level: Level
     unit_code: str
+class PetitionCorrected(EventData):
+    """The secretariat corrected a petition: its current values after the correction (never petitioners' data).
+
+    `fields` names what changed ("petitioners" when only who raised it changed: their data stays in intake).
+    `sequence` is intake's revision of the petition, shared with petitions.withdrawn.
+    """
+
+    type: Literal["corrected"] = Field("corrected", exclude=True)
+    fields: list[str]
+    content: str
+    unit_code: str
+    session_id: uuid.UUID
+    meeting_id: uuid.UUID
+    meeting_kind: MeetingKind
+    meeting_unit_code: str
+    held_on: date
+    topic: Topic | None = None
+    voters_count: int | None = None
+    reason: str
+    by: str
+
+
+class PetitionWithdrawn(EventData):
+    """The secretariat withdrew a petition (rút kiến nghị): it stays on record, no longer followed up."""
+
+    type: Literal["withdrawn"] = Field("withdrawn", exclude=True)
+    reason: str
+    by: str
 
 
 DATA_TYPES: dict[str, type[EventData]] = {
     cls.model_fields["type"].default: cls
     for cls in (PetitionReceived, PetitionRouted, PetitionReturned, StatusChanged, ResolutionDisputed, PetitionLinked,
-                PetitionUnlinked, UnitChanged, AgencyChanged)
+                PetitionUnlinked, UnitChanged, AgencyChanged, PetitionCorrected, PetitionWithdrawn)
 }
 
 

@@ -16,6 +16,7 @@ STATUS: dict[str, str] = {
     Status.RESOLVED: "Đã giải quyết",
     Status.UNRESOLVED: "Chưa giải quyết (chưa có nguồn lực)",
     Status.RETURNED: "Trả lại (không thuộc thẩm quyền)",
+    Status.WITHDRAWN: "Đã rút (không theo dõi nữa)",
 }
 
 LEVEL: dict[str, str] = {

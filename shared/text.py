@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator
@@ -82,7 +83,9 @@ _LETTERS = re.compile(r"\w+")
 PLAIN_PREFIX = "_"
 
 
+@lru_cache(maxsize=65536)
 def has_marks(word: str) -> bool:
+    # Cached: Vietnamese is written in a few thousand syllables, and every indexed text asks for each.
     return fold(word) != nfc(word).lower()
 
 
@@ -97,6 +100,8 @@ def folded_tokens(text: str) -> list[str]:
     tokens: list[str] = []
     for word in _WORD.findall(folded):
         tokens.append(word)
+        if word.isalpha() or word.isdigit():
+            continue  # only a word mixing letters and digits ("dt186") has parts
         parts = _MIXED.findall(word)
         if len(parts) > 1:
             tokens.extend(parts)

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Callable
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.events import Envelope, EventData, make_envelope
@@ -37,6 +38,14 @@ class UnitOfWork:
         ))
         self._emitted.append(envelope)
         return envelope
+
+    async def emit_all(self, events: list[tuple[uuid.UUID, EventData]]) -> None:
+        """Queue many events in one insert (a bulk import); published only if this unit of work commits."""
+        envelopes = [make_envelope(self._source, petition_id, data) for petition_id, data in events]
+        if envelopes:
+            await self.session.execute(insert(self._outbox_model), [
+                {"event_id": str(e.id), "subject": e.subject, "payload": e.model_dump_json()} for e in envelopes])
+        self._emitted += envelopes
 
     @property
     def emitted(self) -> list[Envelope]:

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from services.intake.catalog import CatalogUnit
+from services.intake.petitions.import_jobs import ImportJobs
 from services.intake.petitions.repeats import WordRarity
 from services.intake.settings import IntakeSettings
 from shared.catalog import Catalog, load_catalog
@@ -14,8 +15,20 @@ from shared.service_app import RuntimeDep, UowDep, get_settings
 from shared.unit_of_work import UnitOfWork
 
 
+@dataclass(frozen=True)
+class IntakeContext:
+    """What one intake process keeps between requests."""
+
+    word_rarity: WordRarity
+    import_jobs: ImportJobs  # in this process's memory: a job is polled on the replica that runs it
+
+
 def word_rarity(runtime: RuntimeDep) -> WordRarity:
-    return runtime.context
+    return runtime.context.word_rarity
+
+
+def import_jobs(runtime: RuntimeDep) -> ImportJobs:
+    return runtime.context.import_jobs
 
 
 SettingsDep = Annotated[IntakeSettings, Depends(get_settings)]
@@ -40,3 +53,4 @@ def catalog_reader(settings: SettingsDep, uow: UowDep) -> CatalogReader:
 
 RarityDep = Annotated[WordRarity, Depends(word_rarity)]
 CatalogDep = Annotated[CatalogReader, Depends(catalog_reader)]
+ImportJobsDep = Annotated[ImportJobs, Depends(import_jobs)]

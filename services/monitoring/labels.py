@@ -12,6 +12,7 @@ TIMELINESS = {
     "overdue": "Quá hạn, chưa trả lời",
     "within_deadline": "Chưa trả lời, còn trong hạn",
     "not_assigned": "Chưa giao cơ quan",
+    "withdrawn": "Đã rút",
 }
 
 UNASSIGNED_AGENCY = "Chưa giao cơ quan"

@@ -19,6 +19,8 @@ class MonitoringSettings(ServiceSettings):
     # Deadlines, report months and spot-check periods are counted in Vietnam's calendar.
     local_timezone: str = "Asia/Ho_Chi_Minh"
     report_overdue_limit: int = Field(default=200, gt=0, le=5000)
+    # The council whose committee the report is for: the printed report's header (COUNCIL_NAME).
+    council_name: str = Field(default="Hội đồng nhân dân tỉnh Tuyên Quang", min_length=1, max_length=200)
 
     def deadline_days(self, level: str) -> int:
         return getattr(self, f"deadline_days_{level}")

@@ -19,6 +19,7 @@ ROLE = {
 ROUTING_STATE = {
     "assigned": "Đã giao cơ quan",
     "needs_review": "Chờ Văn phòng xác nhận",
+    "withdrawn": "Đã rút",
 }
 
 TIMELINE = {
@@ -30,7 +31,18 @@ TIMELINE = {
     "returned": "Cơ quan trả lại",
     "spot_check_finding": "Kết quả giám sát xác suất",
     "resolution_disputed": "Giám sát: chưa giải quyết, mở lại",
+    "corrected": "Đính chính kiến nghị",
+    "withdrawn": "Rút kiến nghị",
+    "routed_ignored": "Quyết định phân loại sau khi đã rút (không áp dụng)",
 }
+
+# Fields a refusal or the history of corrections may name (request fields that are no form field included).
+FIELD = {"body": "Dữ liệu gửi lên", "file": "Tệp", "query": "Điều kiện tìm", "cursor": "Trang tiếp theo",
+         "content": "Nội dung", "unit_code": "Đơn vị", "meeting_id": "Buổi tiếp xúc", "topic": "Lĩnh vực",
+         "voters_count": "Số cử tri", "petitioners": "Người kiến nghị", "session_id": "Kỳ họp",
+         "held_on": "Ngày tiếp xúc", "kind": "Hình thức", "delegates": "Đại biểu", "note": "Ghi chú",
+         "name": "Tên kỳ họp", "term": "Nhiệm kỳ", "starts_on": "Ngày khai mạc"}
+CHANGE_KIND = {"corrected": "Đính chính", "withdrawn": "Rút"}
 
 # Where an earlier, similar petition was raised, compared with the one being entered.
 PLACE = {"unit": "Cùng đơn vị", "district": "Cùng huyện", "": "Nơi khác"}
@@ -45,11 +57,8 @@ ACTOR = {
     "system": "Hệ thống",
 }
 
-# Request fields a refusal may name that are no form field on the page.
-FIELD = {"body": "Dữ liệu gửi lên", "file": "Tệp", "query": "Điều kiện tìm", "cursor": "Trang tiếp theo"}
-
-
 def for_scripts() -> dict:
     return {"status": STATUS, "level": LEVEL, "role": ROLE, "meeting_kind": MEETING_KIND,
             "routing_state": ROUTING_STATE, "verdict": VERDICT, "conclusion": CONCLUSION,
-            "timeline": TIMELINE, "topic": TOPIC, "place": PLACE, "actor": ACTOR, "field": FIELD}
+            "timeline": TIMELINE, "topic": TOPIC, "place": PLACE, "actor": ACTOR, "field": FIELD,
+            "change_kind": CHANGE_KIND}

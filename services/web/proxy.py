@@ -25,7 +25,7 @@ UPSTREAM_LABELS = {
     "routing": "phân loại và giao cơ quan (routing)",
     "monitoring": "theo dõi, giám sát (monitoring)",
 }
-REQUEST_HEADERS = ("content-type", "accept", "accept-language", "x-request-id")
+REQUEST_HEADERS = ("content-type", "accept", "accept-language", "x-request-id", "prefer")
 RESPONSE_HEADERS = ("content-type", "content-disposition", "location", "www-authenticate", "retry-after",
                     "cache-control", "x-request-id")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]

@@ -5,10 +5,11 @@ from sqlalchemy import JSON, Date, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.intake.base import Base
+from services.intake.changes.models import Withdrawable
 from shared.persistence import UtcDateTime, utcnow
 
 
-class Meeting(Base):
+class Meeting(Withdrawable, Base):
     """A voter meeting (tiếp xúc cử tri) or a hotline session where petitions were raised."""
 
     __tablename__ = "meetings"

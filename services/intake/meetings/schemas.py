@@ -4,6 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.intake.changes.schemas import WithdrawnFields
 from shared.events import MeetingKind
 from shared.text import CleanText, OptionalText
 
@@ -21,7 +22,20 @@ class MeetingCreate(BaseModel):
     note: OptionalText = Field(default=None, max_length=5000)
 
 
-class MeetingOut(BaseModel):
+class MeetingCorrection(BaseModel):
+    """A correction of a meeting (đính chính): only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: CleanText = Field(min_length=1, max_length=2000, description="Lý do đính chính")
+    held_on: date | None = None
+    kind: MeetingKind | None = None
+    unit_code: str | None = Field(default=None, min_length=2, max_length=10)
+    delegates: list[DelegateName] | None = Field(default=None, max_length=50)
+    note: OptionalText = Field(default=None, max_length=5000)
+
+
+class MeetingOut(WithdrawnFields):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

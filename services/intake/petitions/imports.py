@@ -1,21 +1,72 @@
-"""Bulk import of petitions from a spreadsheet: every row checked before anything is written."""
+"""Bulk import of petitions from a spreadsheet: every row checked before anything is written.
+
+Rows already imported (the same file, or the same content at the same meeting) are listed in a 409
+before anything is written, unless the officer chose what to do with them (`on_duplicates`). Accepted
+rows are written in bulk: one block of codes from the year's counter, one insert each for petitions,
+their petitioners and their outbox events.
+"""
 
 import asyncio
 import uuid
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import ValidationError
 
-from services.intake.petitions import service as petition_service
+from services.intake.meetings import service as meeting_service
+from services.intake.meetings.models import Meeting
+from services.intake.petitions import import_repository
+from services.intake.petitions import repository as petition_repository
+from services.intake.petitions.codes import code_year, format_code
 from services.intake.petitions.importer import Row
+from services.intake.petitions.models import ImportRecord
 from services.intake.petitions.schemas import PetitionCreate
+from services.intake.petitions.search import code_token
 from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.errors import FieldError, ProblemError
+from shared.events import PetitionReceived
+from shared.persistence import utcnow
+from shared.text import fold, search_terms
 from shared.unit_of_work import UnitOfWork
 from shared.validation_messages import vietnamese_message
 
 ImportMode = Literal["all_or_nothing", "partial"]
+# What to do with rows already imported: None asks first (409 listing them).
+OnDuplicates = Literal["skip", "import"]
+
+
+@dataclass
+class ImportFile:
+    """An uploaded file's identity and its rows, as read."""
+
+    filename: str
+    sha256: str
+    rows: list[Row]
+
+
+@dataclass
+class Checked:
+    """A row that passed validation, with what the bulk insert needs computed off the event loop."""
+
+    row: int
+    payload: PetitionCreate
+    folded: str
+    terms: str
+    meeting: Meeting | None = None
+    unit_code: str = ""
+
+
+@dataclass
+class Progress:
+    """Where an import stands, for a page that polls its job."""
+
+    phase: str = "reading"  # reading | checking | writing | done
+    rows_read: int = 0
+    rows_total: int | None = None
+
+    def enter(self, phase: str) -> None:
+        self.phase = phase
 
 
 def _payload_from_row(row: dict[str, str], default_meeting_id: uuid.UUID | None) -> dict:
@@ -39,48 +90,131 @@ def _field_errors(exc: ValidationError) -> list[dict]:
             for e in exc.errors()]
 
 
-def _validated(rows: list[Row], default_meeting_id) -> list[tuple[PetitionCreate | None, list | None]]:
-    """Each row as a payload, or its field errors (CPU work on thousands of rows: run in a worker thread)."""
-    checked = []
-    for _, row in rows:
+def _validated(rows: list[Row], default_meeting_id) -> list[Checked | dict]:
+    """Each row checked (or its refusal), with its folded text and search terms: CPU work, for a worker thread."""
+    checked: list[Checked | dict] = []
+    for number, row in rows:
         try:
-            checked.append((PetitionCreate.model_validate(_payload_from_row(row, default_meeting_id)), None))
+            payload = PetitionCreate.model_validate(_payload_from_row(row, default_meeting_id))
         except ValidationError as exc:
-            checked.append((None, _field_errors(exc)))
+            checked.append({"row": number, "errors": _field_errors(exc)})
+            continue
+        checked.append(Checked(number, payload, fold(payload.content), search_terms(payload.content)))
     return checked
 
 
-async def _resolved(uow: UnitOfWork, payload: PetitionCreate, catalog: Catalog):
-    try:
-        meeting, unit_code = await petition_service.resolve_meeting(uow.session, payload, catalog)
-    except ProblemError as problem:
-        return None, [{"field": e.field, "message": e.message} for e in problem.errors]
-    return (payload, meeting, unit_code), None
+def _placed(item: Checked, meetings: dict[uuid.UUID, Meeting], catalog: Catalog) -> list[dict]:
+    """The row's meeting and unit (set on `item`), or the errors naming the field at fault."""
+    meeting = meetings.get(item.payload.meeting_id)
+    if meeting is None or meeting.withdrawn:
+        return [{"field": "meeting_id", "message": f"Buổi tiếp xúc {item.payload.meeting_id} không tồn tại "
+                                                   "hoặc đã bị rút"}]
+    unit_code = item.payload.unit_code or meeting.unit_code
+    if unit_code not in catalog.units:
+        return [{"field": "unit_code", "message": f"Mã đơn vị hành chính {unit_code} không có trong danh mục"}]
+    item.meeting, item.unit_code = meeting, unit_code
+    return []
 
 
-async def import_rows(uow: UnitOfWork, rows: list[Row], default_meeting_id: uuid.UUID | None,
-                      mode: ImportMode, user: Principal, catalog: Catalog, code_timezone: str) -> dict:
+async def _checked_rows(uow: UnitOfWork, upload: ImportFile, default_meeting_id, catalog: Catalog,
+                        ) -> tuple[list[Checked], list[dict]]:
+    validated = await asyncio.to_thread(_validated, upload.rows, default_meeting_id)
+    wanted = {item.payload.meeting_id for item in validated if isinstance(item, Checked)}
+    meetings = await meeting_service.get_meetings(uow.session, wanted)
     accepted, refused = [], []
-    validated = await asyncio.to_thread(_validated, rows, default_meeting_id)
-    for (row_number, _), (payload, errors) in zip(rows, validated):
-        checked, errors = await _resolved(uow, payload, catalog) if payload is not None else (None, errors)
+    for item in validated:
+        errors = item["errors"] if isinstance(item, dict) else _placed(item, meetings, catalog)
         if errors:
-            refused.append({"row": row_number, "errors": errors})
+            refused.append({"row": item["row"] if isinstance(item, dict) else item.row, "errors": errors})
         else:
-            accepted.append((row_number, checked))
+            accepted.append(item)
+    return accepted, refused
+
+
+def _refuse_all(mode: str, total: int, refused: list[dict]) -> ProblemError:
+    return ProblemError(
+        422, f"{len(refused)}/{total} dòng bị từ chối; không dòng nào được ghi (nhập tất cả hoặc không).",
+        type="/problems/import-refused",
+        errors=[FieldError(f"rows[{r['row']}].{e['field']}", e["message"]) for r in refused for e in r["errors"]],
+        extensions={"report": _report(mode, total, [], refused, committed=False)},
+    )
+
+
+async def _duplicates(uow: UnitOfWork, upload: ImportFile, accepted: list[Checked]) -> tuple[dict | None, list]:
+    """The earlier import of this very file, and the rows whose content is already recorded at their meeting."""
+    earlier = await import_repository.same_file(uow.session, upload.sha256)
+    same_file = None if earlier is None else {
+        "filename": earlier.filename, "at": earlier.created_at.isoformat(), "by": earlier.created_by,
+        "rows": earlier.rows_taken}
+    recorded = await import_repository.recorded_contents(
+        uow.session, {(item.payload.meeting_id, item.payload.content) for item in accepted})
+    rows = [{"row": item.row, "petition_id": str(found[0]), "code": found[1]}
+            for item in accepted if (found := recorded.get((item.payload.meeting_id, item.payload.content)))]
+    return same_file, rows
+
+
+def _warn(same_file: dict | None, rows: list[dict]) -> ProblemError:
+    what = f"Tệp này đã được nhập ngày {same_file['at'][:10]} bởi {same_file['by']}. " if same_file else ""
+    return ProblemError(
+        409, f"{what}{len(rows)} dòng đã có (cùng nội dung, cùng buổi tiếp xúc); chưa dòng nào được ghi. "
+             "Chọn bỏ qua các dòng trùng (on_duplicates=skip) hoặc vẫn nhập (on_duplicates=import).",
+        type="/problems/import-duplicates",
+        extensions={"duplicates": rows, **({"same_file": same_file} if same_file else {})},
+    )
+
+
+async def import_rows(uow: UnitOfWork, upload: ImportFile, default_meeting_id: uuid.UUID | None,
+                      mode: ImportMode, on_duplicates: OnDuplicates | None, user: Principal, catalog: Catalog,
+                      code_timezone: str, progress: Progress | None = None) -> dict:
+    progress = progress or Progress()
+    progress.enter("checking")
+    accepted, refused = await _checked_rows(uow, upload, default_meeting_id, catalog)
     if refused and mode == "all_or_nothing":
-        report = _report(mode, len(rows), [], refused, committed=False)
-        raise ProblemError(
-            422, f"{len(refused)}/{len(rows)} dòng bị từ chối; không dòng nào được ghi (nhập tất cả hoặc không).",
-            type="/problems/import-refused",
-            errors=[FieldError(f"rows[{r['row']}].{e['field']}", e["message"]) for r in refused for e in r["errors"]],
-            extensions={"report": report},
-        )
-    taken = []
-    for row_number, (payload, meeting, unit_code) in accepted:
-        petition, _ = await petition_service.record_petition(uow, payload, meeting, unit_code, user, code_timezone)
-        taken.append({"row": row_number, "petition_id": str(petition.id), "code": petition.code})
-    return _report(mode, len(rows), taken, refused, committed=bool(taken))
+        raise _refuse_all(mode, len(upload.rows), refused)
+    same_file, duplicates = await _duplicates(uow, upload, accepted)
+    if (same_file or duplicates) and on_duplicates is None:
+        raise _warn(same_file, duplicates)
+    skipped = []
+    if on_duplicates == "skip":
+        repeated = {d["row"] for d in duplicates}
+        skipped = duplicates
+        accepted = [item for item in accepted if item.row not in repeated]
+    progress.enter("writing")
+    taken = await _write(uow, accepted, user, code_timezone)
+    await import_repository.add_record(uow.session, ImportRecord(
+        sha256=upload.sha256, filename=upload.filename[:300], rows_taken=len(taken), created_by=user.sub,
+        created_at=utcnow()))
+    report = _report(mode, len(upload.rows), taken, refused, committed=bool(taken))
+    report["skipped"] = skipped
+    if on_duplicates == "import":
+        report["duplicates_imported"] = duplicates
+    return report
+
+
+async def _write(uow: UnitOfWork, accepted: list[Checked], user: Principal, code_timezone: str) -> list[dict]:
+    """The accepted rows in bulk: one block of consecutive codes, then one insert per table."""
+    if not accepted:
+        return []
+    now = utcnow()
+    year = code_year(now, code_timezone)
+    last = await petition_repository.take_numbers(uow.session, year, len(accepted))
+    petitions, petitioners, events, taken = [], [], [], []
+    for number, item in enumerate(accepted, start=last - len(accepted) + 1):
+        petition_id, code, meeting, payload = uuid.uuid4(), format_code(year, number), item.meeting, item.payload
+        petitions.append({
+            "id": petition_id, "code": code, "meeting_id": meeting.id, "session_id": meeting.session_id,
+            "unit_code": item.unit_code, "content": payload.content, "content_folded": item.folded,
+            "search_terms": f"{item.terms} {code_token(code)}", "topic": payload.topic,
+            "voters_count": payload.voters_count, "created_at": now, "created_by": user.sub})
+        petitioners += [{"id": uuid.uuid4(), "petition_id": petition_id, **p.model_dump()} for p in payload.petitioners]
+        events.append((petition_id, PetitionReceived(
+            code=code, session_id=meeting.session_id, meeting_id=meeting.id, meeting_kind=meeting.kind,
+            meeting_unit_code=meeting.unit_code, unit_code=item.unit_code, content=payload.content,
+            topic=payload.topic, voters_count=payload.voters_count, held_on=meeting.held_on, created_at=now)))
+        taken.append({"row": item.row, "petition_id": str(petition_id), "code": code})
+    await petition_repository.add_many(uow.session, petitions, petitioners)
+    await uow.emit_all(events)
+    return taken
 
 
 def _report(mode: str, total: int, taken: list, refused: list, committed: bool) -> dict:

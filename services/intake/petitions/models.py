@@ -5,6 +5,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.intake.base import Base
+from services.intake.changes.models import Withdrawable
 from services.intake.petitions.search import petition_terms
 from shared.events import Status
 from shared.persistence import UtcDateTime, utcnow
@@ -16,7 +17,7 @@ def _search_terms(context) -> str:
     return petition_terms(row["content"], row["code"])
 
 
-class Petition(Base):
+class Petition(Withdrawable, Base):
     """A voter petition (kiến nghị cử tri) as the secretariat entered it."""
 
     __tablename__ = "petitions"
@@ -45,6 +46,8 @@ class Petition(Base):
     status_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Sequence of this petition's petitions.linked events (intake is their producer).
     link_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Sequence of this petition's petitions.corrected / petitions.withdrawn events.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (Index("ix_petitions_created", "created_at", "id"),)
 
@@ -84,3 +87,16 @@ class PetitionCodeCounter(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportRecord(Base):
+    """Each file imported (by its SHA-256): importing the same file again is warned before anything is written."""
+
+    __tablename__ = "import_records"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    rows_taken: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))

@@ -4,7 +4,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Select, delete, or_, select, update
+from sqlalchemy import insert as insert_into
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.petitions.models import Petition, PetitionCodeCounter, Petitioner, PetitionLink
@@ -23,15 +24,34 @@ class PetitionFilters:
 
 async def take_next_number(session: AsyncSession, year: int) -> int:
     """Increment the year's counter inside the caller's transaction (a row lock on PostgreSQL)."""
+    return await take_numbers(session, year, 1)
+
+
+async def take_numbers(session: AsyncSession, year: int, count: int) -> int:
+    """Take `count` consecutive numbers of the year's counter at once (an import); the last one taken."""
     table = PetitionCodeCounter.__table__
-    stmt = upsert(session, table, {"year": year, "last_number": 1}, key=[table.c.year],
-                  update=lambda _: {"last_number": table.c.last_number + 1}).returning(table.c.last_number)
+    stmt = upsert(session, table, {"year": year, "last_number": count}, key=[table.c.year],
+                  update=lambda _: {"last_number": table.c.last_number + count}).returning(table.c.last_number)
     return (await session.execute(stmt)).scalar_one()
+
+
+async def add_many(session: AsyncSession, petitions: list[dict], petitioners: list[dict]) -> None:
+    """Many petitions and their petitioners in one executemany each (an import)."""
+    await session.execute(insert_into(Petition), petitions)
+    if petitioners:
+        await session.execute(insert_into(Petitioner), petitioners)
 
 
 async def add(session: AsyncSession, petition: Petition, petitioners: list[Petitioner]) -> None:
     session.add(petition)
     await session.flush()
+    session.add_all(petitioners)
+    await session.flush()
+
+
+async def replace_petitioners(session: AsyncSession, petition_id: uuid.UUID, petitioners: list[Petitioner]) -> None:
+    """A correction of who raised the petition (the change record keeps the previous ones)."""
+    await session.execute(delete(Petitioner).where(Petitioner.petition_id == petition_id))
     session.add_all(petitioners)
     await session.flush()
 

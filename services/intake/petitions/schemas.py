@@ -3,6 +3,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.intake.changes.schemas import WithdrawnFields
 from shared.events import Topic
 from shared.text import CleanText, OptionalText
 
@@ -17,6 +18,15 @@ class PetitionerIn(BaseModel):
     phone: str | None = Field(default=None, max_length=30, pattern=r"^\+?[0-9 .\-]{6,20}$")
 
 
+def checked_content(content: str) -> str:
+    # Checked after NFC and whitespace clean-up, on what we would store.
+    if len(content) < CONTENT_MIN:
+        raise ValueError(f"Nội dung quá ngắn: cần ít nhất {CONTENT_MIN} ký tự (có {len(content)})")
+    if len(content) > CONTENT_MAX:
+        raise ValueError(f"Nội dung quá dài: tối đa {CONTENT_MAX} ký tự (có {len(content)})")
+    return content
+
+
 class PetitionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -27,15 +37,23 @@ class PetitionCreate(BaseModel):
     unit_code: str | None = Field(default=None, min_length=2, max_length=10)
     topic: Topic | None = None
 
-    @field_validator("content")
-    @classmethod
-    def _content_length(cls, content: str) -> str:
-        # Checked after NFC and whitespace clean-up, on what we would store.
-        if len(content) < CONTENT_MIN:
-            raise ValueError(f"Nội dung quá ngắn: cần ít nhất {CONTENT_MIN} ký tự (có {len(content)})")
-        if len(content) > CONTENT_MAX:
-            raise ValueError(f"Nội dung quá dài: tối đa {CONTENT_MAX} ký tự (có {len(content)})")
-        return content
+    _content_length = field_validator("content")(checked_content)
+
+
+class PetitionCorrection(BaseModel):
+    """A correction (đính chính): only the fields sent change; the reason goes into the history."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: CleanText = Field(min_length=1, max_length=2000, description="Lý do đính chính")
+    content: CleanText | None = Field(default=None, description="Nội dung kiến nghị (10 đến 10.000 ký tự)")
+    meeting_id: uuid.UUID | None = None
+    unit_code: str | None = Field(default=None, min_length=2, max_length=10)
+    topic: Topic | None = None
+    voters_count: int | None = Field(default=None, ge=1, le=1_000_000)
+    petitioners: list[PetitionerIn] | None = Field(default=None, max_length=200)
+
+    _content_length = field_validator("content")(lambda content: content and checked_content(content))
 
 
 class PetitionerOut(BaseModel):
@@ -46,7 +64,7 @@ class PetitionerOut(BaseModel):
     phone: str | None
 
 
-class PetitionOut(BaseModel):
+class PetitionOut(WithdrawnFields):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID
@@ -63,6 +81,7 @@ class PetitionOut(BaseModel):
     agency_code: str | None
     created_at: datetime
     created_by: str
+    revision: int = 0
     petitioners: list[PetitionerOut] | None = Field(
         default=None, description="Chỉ trả về cho văn phòng (secretariat): dữ liệu cá nhân")
     matched: list[str] | None = Field(

@@ -25,6 +25,8 @@ async def resolve_meeting(db: AsyncSession, payload: PetitionCreate, catalog: Ca
     meeting = await meeting_service.get_meeting(db, payload.meeting_id)
     if meeting is None:
         raise invalid("meeting_id", f"Buổi tiếp xúc {payload.meeting_id} không tồn tại")
+    if meeting.withdrawn:
+        raise invalid("meeting_id", f"Buổi tiếp xúc ngày {meeting.held_on:%d/%m/%Y} đã bị rút: không nhận thêm kiến nghị")
     unit_code = payload.unit_code or meeting.unit_code
     if unit_code not in catalog.units:
         raise invalid("unit_code", f"Mã đơn vị hành chính {unit_code} không có trong danh mục")

@@ -5,10 +5,11 @@ from sqlalchemy import Date, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.intake.base import Base
+from services.intake.changes.models import Withdrawable
 from shared.persistence import UtcDateTime, utcnow
 
 
-class CouncilSession(Base):
+class CouncilSession(Withdrawable, Base):
     """A council session (kỳ họp) that voter meetings prepare."""
 
     __tablename__ = "council_sessions"

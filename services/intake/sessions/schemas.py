@@ -3,8 +3,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.intake.changes.schemas import WithdrawnFields
 from shared.text import CleanText
-
 
 
 class SessionCreate(BaseModel):
@@ -15,7 +15,18 @@ class SessionCreate(BaseModel):
     starts_on: date
 
 
-class SessionOut(BaseModel):
+class SessionCorrection(BaseModel):
+    """A correction of a session (đính chính): only the fields sent change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: CleanText = Field(min_length=1, max_length=2000, description="Lý do đính chính")
+    name: CleanText | None = Field(default=None, min_length=1, max_length=300)
+    term: CleanText | None = Field(default=None, min_length=1, max_length=100)
+    starts_on: date | None = None
+
+
+class SessionOut(WithdrawnFields):
     model_config = ConfigDict(from_attributes=True)
 
     id: uuid.UUID

@@ -28,7 +28,7 @@ async def monthly_report(uow: UowDep, settings: SettingsDep, now: Now,
     report = await report_service.monthly_report(uow, month, settings, now)
     filename = f"bao-cao-kien-nghi-{report.month}"
     if format == "csv":
-        return Response(render_csv(report), media_type="text/csv; charset=utf-8",
+        return Response(render_csv(report, settings.tz), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
     if format == "xlsx":
         return Response(render_xlsx(report, settings.tz), media_type=XLSX,

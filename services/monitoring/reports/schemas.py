@@ -87,6 +87,7 @@ class SpotCheckSummary(BaseModel):
 
 
 class MonthlyReport(BaseModel):
+    council_name: str = Field(description="Hội đồng nhân dân lập báo cáo (COUNCIL_NAME)")
     month: str
     as_of: datetime = Field(description="Thời điểm lấy số liệu: cuối tháng, hoặc hiện tại với tháng đang diễn ra")
     current_month: bool

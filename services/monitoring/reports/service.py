@@ -50,7 +50,7 @@ async def monthly_report(uow: UnitOfWork, month: str | None, settings: Monitorin
     timeliness, statuses = rollup(deadlines, "timeliness"), rollup(cube, "status")
     agency_names = await _agency_names(session, settings)
     return MonthlyReport(
-        month=period.month, as_of=period.as_of, current_month=period.current, generated_at=now,
+        council_name=settings.council_name, month=period.month, as_of=period.as_of, current_month=period.current, generated_at=now,
         total=total,
         by_status=breakdown(statuses, sm.STATUSES),
         by_outcome=breakdown({key: statuses.get(key, 0) for key in OUTCOMES}, OUTCOMES),

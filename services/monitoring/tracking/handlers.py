@@ -7,16 +7,18 @@ from shared.consumers import consumer_spec
 from shared.events import (
     Envelope,
     EventData,
+    PetitionCorrected,
     PetitionLinked,
     PetitionReceived,
     PetitionRouted,
     PetitionUnlinked,
+    PetitionWithdrawn,
 )
 from shared.messaging import ConsumerSpec
 from shared.unit_of_work import UnitOfWork
 
 DURABLE = "monitoring-tracking"
-EVENTS = [("received", 1), ("routed", 1), ("linked", 1), ("unlinked", 1)]
+EVENTS = [("received", 1), ("routed", 1), ("linked", 1), ("unlinked", 1), ("corrected", 1), ("withdrawn", 1)]
 
 
 def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
@@ -34,6 +36,12 @@ def consumers(settings: MonitoringSettings) -> list[ConsumerSpec]:
         elif isinstance(data, PetitionUnlinked):
             await projections.apply_unlinked(uow.session, envelope.petition_id, data, envelope.occurred_at,
                                              settings.tz, event_id, envelope.sequence)
+        elif isinstance(data, PetitionCorrected):
+            await projections.apply_corrected(uow.session, envelope.petition_id, data, envelope.occurred_at,
+                                              settings.tz, event_id, envelope.sequence)
+        elif isinstance(data, PetitionWithdrawn):
+            await projections.apply_withdrawn(uow, envelope.petition_id, data, envelope.occurred_at,
+                                              settings.tz, event_id, envelope.sequence)
 
     async def prepare(uow: UnitOfWork, envelopes: list[Envelope]) -> None:
         await petition_repository.hold_all(uow.session, [envelope.petition_id for envelope in envelopes])

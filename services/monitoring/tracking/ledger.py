@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from services.monitoring.tracking.state_machine import WITHDRAWN
 from shared.labels import NO_LEVEL as UNASSIGNED
 from shared.labels import NO_TOPIC as UNCLASSIFIED
 
@@ -23,6 +24,8 @@ def topic_key(version) -> dict:
 def deadline_key(version, tz: ZoneInfo) -> dict:
     """Unanswered petitions are kept by the month their deadline passes, so "overdue at t" is a sum."""
     agency_code = version.agency_code or UNASSIGNED
+    if version.status == WITHDRAWN:  # neither on time nor late: its own kind
+        return {"agency_code": agency_code, "kind": WITHDRAWN, "deadline_month": ""}
     if version.deadline_at is None:
         return {"agency_code": agency_code, "kind": "not_assigned", "deadline_month": ""}
     if version.answered_at is None:

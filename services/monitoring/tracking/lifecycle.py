@@ -115,6 +115,8 @@ class PetitionLifecycle:
         if is_stale(sequence, petition.routing_seq):
             return None
         petition.routing_seq = sequence if sequence is not None else petition.routing_seq
+        if petition.status == sm.WITHDRAWN:  # decided before routing learnt of the withdrawal: kept, not applied
+            return Step("routed_ignored", at, decision.decided_by, decision.model_dump(mode="json"))
         previous_status = petition.status
         reassigned = petition.status in sm.UNROUTED or petition.agency_code != decision.agency_code
         changed = reassigned or petition.level != decision.level or bool(decision.topic and decision.topic != petition.topic)
@@ -181,6 +183,18 @@ class PetitionLifecycle:
         return self._step("resolution_disputed", at, by,
                           {**details, "from_status": sm.RESOLVED, "to_status": sm.IN_PROGRESS},
                           status_entered=True, events=events)
+
+    def withdraw(self, reason: str, by: str, at: datetime) -> Step | None:
+        """Intake withdrew the petition: no longer followed up, no deadline; None when it already was."""
+        petition = self.petition
+        if petition.status == sm.WITHDRAWN:
+            return None
+        previous = petition.status
+        petition.status, petition.deadline_at = sm.WITHDRAWN, None
+        change = StatusChanged(from_status=previous, to_status=sm.WITHDRAWN, agency_code=petition.agency_code,
+                               note=reason, by=by)
+        return self._step("withdrawn", at, by, {"reason": reason, "from_status": previous, "to_status": sm.WITHDRAWN},
+                          status_entered=True, events=(change,))
 
     def _step(self, entry_type: str, at: datetime, by: str, details: dict, *, state_changed: bool = True,
               status_entered: bool = False, events: tuple[EventData, ...] = ()) -> Step:

@@ -46,6 +46,8 @@ class Petition(Base):
     routing_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # last routing decision applied
     status_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # sequence of status events
     link_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # last intake link applied
+    # Last intake correction or withdrawal applied (intake's revision of the petition).
+    intake_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_petitions_agency_status", "agency_code", "status"),

@@ -1,4 +1,4 @@
-"""Building the read model from other services' events: received, routed, linked, unlinked."""
+"""Building the read model from other services' events: received, routed, linked, unlinked, corrected, withdrawn."""
 
 import uuid
 from datetime import datetime
@@ -12,10 +12,12 @@ from services.monitoring.tracking import repository as petition_repository
 from services.monitoring.tracking.lifecycle import Deadlines, PetitionLifecycle
 from services.monitoring.tracking.models import Petition
 from shared.events import (
+    PetitionCorrected,
     PetitionLinked,
     PetitionReceived,
     PetitionRouted,
     PetitionUnlinked,
+    PetitionWithdrawn,
     is_stale,
 )
 from shared.unit_of_work import UnitOfWork
@@ -87,3 +89,34 @@ async def apply_unlinked(session: AsyncSession, petition_id: uuid.UUID, data: Pe
     petition.matter_id = petition.id if await petition_repository.has_repeats(session, petition.id) else None
     await history.record(session, petition, history.unversioned(
         "unlinked", at, data.by, data.model_dump(mode="json", exclude={"by"})), tz, event_id=event_id)
+
+
+async def _followed(session: AsyncSession, petition_id: uuid.UUID, sequence: int | None) -> Petition | None:
+    """The petition an intake change applies to; None when it is not newer than the last one applied."""
+    petition = await _known(session, petition_id)
+    if is_stale(sequence, petition.intake_revision):
+        return None
+    petition.intake_revision = sequence if sequence is not None else petition.intake_revision
+    return petition
+
+
+async def apply_corrected(session: AsyncSession, petition_id: uuid.UUID, data: PetitionCorrected, at: datetime,
+                          tz: ZoneInfo, event_id: str | None = None, sequence: int | None = None) -> None:
+    """The secretariat corrected the petition: its unit follows; routing announces any new agency itself."""
+    petition = await _followed(session, petition_id, sequence)
+    if petition is None:
+        return
+    petition.unit_code = data.unit_code
+    details = {"fields": data.fields, "reason": data.reason, "unit_code": data.unit_code,
+               "meeting_id": data.meeting_id}
+    await history.record(session, petition, history.unversioned("corrected", at, data.by, details), tz,
+                         event_id=event_id)
+
+
+async def apply_withdrawn(uow: UnitOfWork, petition_id: uuid.UUID, data: PetitionWithdrawn, at: datetime,
+                          tz: ZoneInfo, event_id: str | None = None, sequence: int | None = None) -> None:
+    """Withdrawn (rút): out of the lists and deadlines, counted as withdrawn; the timeline keeps why."""
+    petition = await _followed(uow.session, petition_id, sequence)
+    step = None if petition is None else PetitionLifecycle(petition).withdraw(data.reason, data.by, at)
+    if step is not None:
+        await history.store(uow, petition, step, tz, event_id=event_id)

@@ -20,6 +20,7 @@ from services.monitoring.tracking.models import (
     TopicCount,
 )
 from shared import pagination
+from services.monitoring.tracking.state_machine import WITHDRAWN
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,8 @@ async def find(session: AsyncSession, criteria: PetitionFilter) -> list[Petition
     stmt = select(Petition)
     if criteria.status:
         stmt = stmt.where(Petition.status == criteria.status)
+    else:  # a withdrawn petition is no longer followed up: listed only when asked for
+        stmt = stmt.where(Petition.status != WITHDRAWN)
     if criteria.agency_code:
         stmt = stmt.where(Petition.agency_code == criteria.agency_code)
     if criteria.level:

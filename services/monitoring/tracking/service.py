@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from services.monitoring.tracking import history
 from services.monitoring.tracking import repository as petition_repository
+from services.monitoring.tracking import state_machine as sm
 from services.monitoring.tracking.deadlines import is_overdue
 from services.monitoring.tracking.lifecycle import AgencyReport, PetitionLifecycle
 from services.monitoring.tracking.models import Petition
@@ -40,6 +41,8 @@ async def load(uow: UnitOfWork, petition_id: uuid.UUID, user: Principal, for_upd
 async def update_status(uow: UnitOfWork, petition_id: uuid.UUID, update: StatusUpdate, user: Principal,
                         now: datetime, tz: ZoneInfo, request_id: str | None = None) -> Petition:
     report = AgencyReport(by=user.sub, **update.model_dump())  # what the status needs, before any lookup
+    if sm.past_roadmap(report.planned_completion, now.astimezone(tz).date()):
+        raise sm.PastRoadmap()
     petition = await load(uow, petition_id, user, for_update=True)
     step = PetitionLifecycle(petition).report(report, now)
     await history.store(uow, petition, step, tz, request_id=request_id)

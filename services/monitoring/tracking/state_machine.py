@@ -6,6 +6,7 @@ A spot-check finding `not_resolved` reopens a resolved petition: resolved -> in_
 """
 
 from collections.abc import Mapping
+from datetime import date
 
 from services.monitoring.errors import DomainError
 from shared.events import AGENCY_STATUSES, Status
@@ -16,6 +17,7 @@ IN_PROGRESS = Status.IN_PROGRESS
 RESOLVED = Status.RESOLVED
 UNRESOLVED = Status.UNRESOLVED
 RETURNED = Status.RETURNED
+WITHDRAWN = Status.WITHDRAWN
 
 STATUSES = tuple(Status)
 __all__ = ["AGENCY_STATUSES", "STATUSES"]
@@ -33,6 +35,7 @@ AGENCY_TRANSITIONS: Mapping[str, frozenset[str]] = {
     # Only a spot-check finding reopens a resolved petition.
     RESOLVED: frozenset(),
     RETURNED: frozenset(),
+    WITHDRAWN: frozenset(),
 }
 
 REQUIRED_FIELDS: Mapping[str, tuple[str, ...]] = {
@@ -48,6 +51,14 @@ FIELD_MESSAGES = {
     "reason": "Cần nêu lý do (nguồn lực còn thiếu) khi báo cáo chưa giải quyết được",
     "note": "Cần nêu lý do trả lại (không thuộc thẩm quyền của cơ quan)",
 }
+
+
+PAST_DATE_MESSAGE = "Ngày dự kiến hoàn thành (lộ trình) không được ở quá khứ"
+
+
+def past_roadmap(planned_completion: date | None, today: date) -> bool:
+    """A roadmap must end today or later: a date already gone promises nothing."""
+    return planned_completion is not None and planned_completion < today
 
 
 class LifecycleError(DomainError):
@@ -70,6 +81,14 @@ class MissingDetails(LifecycleError):
         super().__init__(", ".join(fields))
         self.fields = fields
         self.messages = [FIELD_MESSAGES[name] for name in fields]
+
+
+class PastRoadmap(MissingDetails):
+    """A roadmap date (planned_completion) already gone: refused like a missing one, naming the field."""
+
+    def __init__(self):
+        super().__init__(["planned_completion"])
+        self.messages = [PAST_DATE_MESSAGE]
 
 
 def check_agency_transition(current: str, target: str, code: str | None = None) -> None:

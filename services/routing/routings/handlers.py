@@ -1,9 +1,9 @@
-"""What routing consumes: petitions.received (classify) and petitions.returned (back to review)."""
+"""What routing consumes: petitions.received (classify), .returned (back to review), .corrected, .withdrawn."""
 
 from services.routing.routings import service as routing_service
 from services.routing.routings.service import RoutingContext
 from shared.consumers import consumer_spec
-from shared.events import Envelope, PetitionReceived, PetitionReturned
+from shared.events import Envelope, PetitionCorrected, PetitionReceived, PetitionReturned, PetitionWithdrawn
 from shared.messaging import ConsumerSpec
 from shared.unit_of_work import UnitOfWork
 
@@ -15,4 +15,13 @@ def petition_consumer(context: RoutingContext) -> ConsumerSpec:
     async def returned(uow: UnitOfWork, envelope: Envelope, data: PetitionReturned) -> None:
         await routing_service.record_return(uow, context, envelope.petition_id, data, f"event:{envelope.id}")
 
-    return consumer_spec("routing-petitions", {("received", 1): received, ("returned", 1): returned})
+    async def corrected(uow: UnitOfWork, envelope: Envelope, data: PetitionCorrected) -> None:
+        await routing_service.record_correction(uow, context, envelope.petition_id, data, envelope.sequence,
+                                                f"event:{envelope.id}")
+
+    async def withdrawn(uow: UnitOfWork, envelope: Envelope, data: PetitionWithdrawn) -> None:
+        await routing_service.record_withdrawal(uow, envelope.petition_id, data, envelope.sequence,
+                                                f"event:{envelope.id}")
+
+    return consumer_spec("routing-petitions", {("received", 1): received, ("returned", 1): returned,
+                                               ("corrected", 1): corrected, ("withdrawn", 1): withdrawn})

@@ -9,6 +9,7 @@ from shared.persistence import BigIntPK, UtcDateTime, utcnow
 
 ASSIGNED = "assigned"
 NEEDS_REVIEW = "needs_review"
+WITHDRAWN = "withdrawn"  # intake withdrew the petition: out of every queue, never assigned again
 
 
 class Routing(Base):
@@ -40,6 +41,8 @@ class Routing(Base):
     place: Mapped[dict] = mapped_column(JSON, default=dict)  # commune, district, source, mentions
     cooperating: Mapped[list[str]] = mapped_column(JSON, default=list)  # phối hợp
     routed_count: Mapped[int] = mapped_column(Integer, default=0)  # petitions.routed events emitted
+    # The last correction or withdrawal applied (intake's revision): an older one cannot undo a newer one.
+    intake_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     queued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
@@ -53,7 +56,7 @@ class RoutingEntry(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     petition_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    action: Mapped[str] = mapped_column(String(30))  # classified | queued | confirmed | corrected | returned
+    action: Mapped[str] = mapped_column(String(30))  # classified | queued | confirmed | corrected | returned | petition_corrected | withdrawn
     by: Mapped[str] = mapped_column(String(200))
     level: Mapped[str | None] = mapped_column(String(20), nullable=True)
     agency_code: Mapped[str | None] = mapped_column(String(40), nullable=True)

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.routing.routings.models import Routing, RoutingEntry
+from services.routing.routings.models import WITHDRAWN, Routing, RoutingEntry
 from shared import pagination
 
 
@@ -38,5 +38,17 @@ async def page(db: AsyncSession, *, state: str | None, agency_code: str | None, 
                           (Routing.topic, topic)):
         if value:
             query = query.where(column == value)
+    if not state:
+        query = query.where(Routing.state != WITHDRAWN)
     query = pagination.after(query, Routing.queued_at, Routing.petition_id, after, limit, newest_first=False)
     return list(await db.scalars(query))
+
+
+PERSON_DECISIONS = ("confirmed", "corrected")
+
+
+async def decided_by_person(db: AsyncSession, petition_id: uuid.UUID) -> bool:
+    """Whether the secretariat has confirmed or corrected this petition's routing."""
+    query = select(RoutingEntry.id).where(RoutingEntry.petition_id == petition_id,
+                                          RoutingEntry.action.in_(PERSON_DECISIONS)).limit(1)
+    return (await db.scalars(query)).first() is not None

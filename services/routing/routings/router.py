@@ -35,7 +35,7 @@ def _detail(routing, history) -> RoutingOut:
 @router.get("/routings", response_model=RoutingPage, summary="Danh sách phân loại; hàng chờ xem xét")
 async def list_routings(
     uow: UowDep, user: Reader,
-    state: Annotated[Literal["assigned", "needs_review"] | None, Query()] = None,
+    state: Annotated[Literal["assigned", "needs_review", "withdrawn"] | None, Query()] = None,
     agency_code: Annotated[str | None, Query(max_length=40)] = None,
     level: Annotated[Level | None, Query()] = None,
     topic: Annotated[str | None, Query(max_length=60)] = None,

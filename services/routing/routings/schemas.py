@@ -36,7 +36,7 @@ class RoutingSummary(BaseModel):
 
     petition_id: uuid.UUID
     petition_code: str
-    state: Literal["assigned", "needs_review"]
+    state: Literal["assigned", "needs_review", "withdrawn"]
     level: str
     agency_code: str
     topic: Topic | None

@@ -15,13 +15,21 @@ from services.routing.routings import repository as routing_repository
 from services.routing.routings.models import (
     ASSIGNED,
     NEEDS_REVIEW,
+    WITHDRAWN,
     Routing,
     RoutingEntry,
 )
 from services.routing.routings.schemas import AssignmentIn
 from shared.auth import Principal
-from shared.errors import forbidden, invalid, not_found
-from shared.events import PetitionReceived, PetitionReturned, PetitionRouted
+from shared.errors import conflict, forbidden, invalid, not_found
+from shared.events import (
+    PetitionCorrected,
+    PetitionReceived,
+    PetitionReturned,
+    PetitionRouted,
+    PetitionWithdrawn,
+    is_stale,
+)
 from shared.messaging import PoisonMessage
 from shared.pagination import decode_cursor, page_of
 from shared.persistence import utcnow
@@ -76,6 +84,8 @@ async def assign(uow: UnitOfWork, petition_id: uuid.UUID, payload: AssignmentIn,
     """The secretariat confirms the proposal or assigns another body; the history keeps who and why."""
     db = uow.session
     routing = await _get(db, petition_id, for_update=True)
+    if routing.state == WITHDRAWN:
+        raise conflict(f"Kiến nghị {routing.petition_code} đã bị rút: không giao cơ quan nào")
     agency = await catalog_service.agency_exists(db, payload.agency_code)
     if agency is None:
         raise invalid("agency_code", f"Cơ quan {payload.agency_code} không có trong danh mục")
@@ -125,6 +135,83 @@ async def record_return(uow: UnitOfWork, context: RoutingContext, petition_id: u
     await _record(db, routing, "queued", CLASSIFIER, source, explanation=list(decision.explanation),
                   reason="Đề xuất mới, không gồm cơ quan đã trả lại; chờ thư ký quyết định", decision=_audit(decision))
     return routing
+
+
+class PetitionNotYetRouted(RuntimeError):
+    """A correction or withdrawal of a petition routing has not received yet: retried later."""
+
+
+async def _followed(db, petition_id: uuid.UUID, sequence: int | None) -> Routing | None:
+    """The routing an intake change applies to; None when it is not newer than the last one applied."""
+    routing = await routing_repository.get(db, petition_id, for_update=True)
+    if routing is None:
+        raise PetitionNotYetRouted(f"petition {petition_id} changed before routing received it")
+    if is_stale(sequence, routing.intake_revision):
+        return None
+    routing.intake_revision = sequence or routing.intake_revision
+    return routing
+
+
+async def record_correction(uow: UnitOfWork, context: RoutingContext, petition_id: uuid.UUID,
+                            data: PetitionCorrected, sequence: int | None, source: str) -> Routing | None:
+    """A corrected content or unit is classified again, unless a person decided: then it waits for review."""
+    db = uow.session
+    routing = await _followed(db, petition_id, sequence)
+    if routing is None:
+        return await routing_repository.get(db, petition_id)
+    reroute = routing.state != WITHDRAWN and (routing.content, routing.unit_code) != (data.content, data.unit_code)
+    routing.content, routing.unit_code, routing.meeting_unit_code = data.content, data.unit_code, data.meeting_unit_code
+    await _record(db, routing, "petition_corrected", data.by, source,
+                  reason=f"Thư ký đính chính ({', '.join(data.fields)}): {data.reason}")
+    if not reroute:
+        return routing
+    classifier = await learning_service.current_classifier(db, context.holder)
+    decision = classifier.classify(PetitionInput(routing.content, routing.unit_code or routing.meeting_unit_code),
+                                   exclude=frozenset(routing.returned_by))
+    if await routing_repository.decided_by_person(db, petition_id):
+        await _queue(db, routing, decision, source, "Nội dung hoặc đơn vị đã đính chính sau khi thư ký quyết định: "
+                                                   "đề xuất mới, chờ thư ký xem xét lại")
+        return routing
+    await _decide(uow, context, routing, decision, classifier, source)
+    return routing
+
+
+async def record_withdrawal(uow: UnitOfWork, petition_id: uuid.UUID, data: PetitionWithdrawn,
+                            sequence: int | None, source: str) -> Routing | None:
+    """Intake withdrew the petition: it leaves the review queue and is never assigned again."""
+    routing = await _followed(uow.session, petition_id, sequence)
+    if routing is None:
+        return None
+    routing.state = WITHDRAWN
+    await _record(uow.session, routing, "withdrawn", data.by, source, reason=data.reason)
+    return routing
+
+
+async def _queue(db, routing: Routing, decision: Decision, source: str, reason: str) -> None:
+    for key, value in _proposal(decision).items():
+        setattr(routing, key, value)
+    routing.state, routing.queued_at = NEEDS_REVIEW, utcnow()
+    await _record(db, routing, "queued", CLASSIFIER, source, explanation=list(decision.explanation), reason=reason,
+                  decision=_audit(decision))
+
+
+async def _decide(uow: UnitOfWork, context: RoutingContext, routing: Routing, decision: Decision, classifier,
+                  source: str) -> None:
+    """The classifier's decision on a corrected petition: assigned (announced when it changes) or queued."""
+    before = (routing.state, routing.level, routing.agency_code, routing.topic)
+    threshold = context.threshold_for(decision)
+    placed = classifier.agencies[decision.agency_code].level == decision.level
+    if not (placed and decision.confidence >= threshold):
+        await _queue(uow.session, routing, decision, source,
+                     f"Độ tin cậy {decision.confidence:.2f} thấp hơn ngưỡng {threshold:.2f}: chờ thư ký xem xét")
+        return
+    for key, value in _proposal(decision).items():
+        setattr(routing, key, value)
+    routing.state = ASSIGNED
+    await _record(uow.session, routing, "classified", CLASSIFIER, source, explanation=list(decision.explanation),
+                  decision=_audit(decision))
+    if before != (routing.state, routing.level, routing.agency_code, routing.topic):
+        _emit_routed(uow, routing, CLASSIFIER, reason="Phân loại lại sau khi đính chính kiến nghị")
 
 
 async def get_routing(uow: UnitOfWork, petition_id: uuid.UUID, user: Principal) -> tuple[Routing, list[RoutingEntry]]:

@@ -14,7 +14,7 @@ const KN = (() => {
   /* Call a service through the proxy: api("intake/petitions", {method, json, form, query}); a path starting
      with "/" is this site's own (the accounts API, /auth/...). */
   async function api(path, opts = {}) {
-    const headers = { Accept: "application/json" };
+    const headers = { Accept: "application/json", ...(opts.headers || {}) };
     let body;
     if (opts.json !== undefined) { headers["Content-Type"] = "application/json"; body = JSON.stringify(opts.json); }
     else if (opts.form) body = opts.form;
@@ -293,7 +293,41 @@ const KN = (() => {
   const prose = (line) => String(line).replace(/\s*\[[a-z0-9_.-]+\]/g, "")
     .replace(/(^|[^\d.,])(0[.,]\d{1,4}|1[.,]0{1,4})(?![\d.,]*\d)/g, (_, before, share) => before + ratio(Number(share.replace(",", "."))));
 
+  /* Correcting or withdrawing a session or meeting from its list row (intake keeps the history with the
+     reason): the fields prefilled; only what changed is sent. `done(text)` reloads the list. */
+  function correctionPanel(box, path, record, fields, done) {
+    const field = (f) => [h("label", { for: "c-" + f.name }, f.label),
+      h("input", { id: "c-" + f.name, name: f.name, type: f.type || "text", value: record[f.name] ?? "" })];
+    const form = h("form", { novalidate: true, class: "card" }, h("h3", {}, "Đính chính hoặc rút"), ...fields.map(field),
+      h("label", { for: "c-reason" }, "Lý do ", h("span", { class: "hint" }, "(bắt buộc; được ghi vào lịch sử)")),
+      h("input", { id: "c-reason", name: "reason", required: true, maxlength: "2000" }),
+      h("div", { class: "actions" }, h("button", { type: "submit" }, "Lưu đính chính"),
+        h("button", { type: "button", class: "secondary", "data-withdraw": "" }, "Rút (không xoá)"),
+        h("button", { type: "button", class: "secondary", "data-cancel": "" }, "Huỷ")),
+      h("div", { hidden: true, "data-msg": "" }));
+    const msg = form.querySelector("[data-msg]");
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      busy(form.querySelector("button[type=submit]"), msg, form, async () => {
+        const v = values(form), body = { reason: v.reason || null };
+        for (const f of fields) if ((v[f.name] || "") !== String(record[f.name] ?? "")) body[f.name] = v[f.name] || null;
+        await api(path, { method: "PATCH", json: body });
+        box.replaceChildren(); done("Đã lưu đính chính.");
+      });
+    });
+    form.querySelector("[data-withdraw]").addEventListener("click", (ev) => {
+      if (!confirm("Rút bản ghi này? Bản ghi vẫn được lưu, có ghi lý do.")) return;
+      busy(ev.target, msg, form, async () => {
+        await api(path + "/withdrawal", { json: { reason: values(form).reason || null } });
+        box.replaceChildren(); done("Đã rút.");
+      });
+    });
+    form.querySelector("[data-cancel]").addEventListener("click", () => box.replaceChildren());
+    box.replaceChildren(form);
+    form.querySelector("input").focus();
+  }
+
   return { claims, api, isoDate, dmy, typedDates, actor, plain, prose, sortOrder, sorted, compare, exportHref, items, h, $, label, badge, date, datetime, percent,
            ratio, table, highlight, clip, similarTable, values, clearErrors, showError, notice, busy, pagedList, units, agencies, named, nameCell, fillSelect,
-           requireLogin, ApiError, say };
+           requireLogin, ApiError, say, correctionPanel };
 })();

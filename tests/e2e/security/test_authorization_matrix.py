@@ -128,6 +128,20 @@ INTAKE_CALLS = [
     Call("DELETE", "/petitions/{petition_id}/link", frozenset({"secretariat", "admin"})),
     Call("GET", "/petitions/{petition_id}/links", OVERSEERS),
     Call("POST", "/petitions:similar", OVERSEERS, {"content": CONTENT, "unit_code": "02545"}),
+    Call("GET", "/petitions:import-template", frozenset({"secretariat", "admin"})),
+    Call("GET", "/import-jobs/{job_id}", frozenset({"secretariat", "admin"}), ids={"job_id": str(uuid.uuid4())}),
+    Call("GET", "/petitions/{petition_id}/changes", OVERSEERS),
+    Call("GET", "/meetings/{meeting_id}/changes", OVERSEERS),
+    Call("GET", "/sessions/{session_id}/changes", OVERSEERS),
+    Call("PATCH", "/sessions/{session_id}", frozenset({"secretariat", "admin"}),
+         {"name": "Kỳ họp thứ 21", "reason": "Sai tên"}),
+    Call("PATCH", "/meetings/{meeting_id}", frozenset({"secretariat", "admin"}), {"note": "Bổ sung ghi chú", "reason": "Bổ sung"}),
+    Call("PATCH", "/petitions/{petition_id}", frozenset({"secretariat", "admin"}),
+         {"voters_count": 3, "reason": "Sai số cử tri"}),
+    # Last: a withdrawn petition (then meeting, session) answers 409 to what follows, which is allowed.
+    Call("POST", "/petitions/{petition_id}/withdrawal", frozenset({"secretariat", "admin"}), {"reason": "Rút"}),
+    Call("POST", "/meetings/{meeting_id}/withdrawal", frozenset({"secretariat", "admin"}), {"reason": "Rút"}),
+    Call("POST", "/sessions/{session_id}/withdrawal", frozenset({"secretariat", "admin"}), {"reason": "Rút"}),
 ]
 
 

@@ -148,6 +148,19 @@ def counts(breakdown: dict) -> Counter:
     return Counter({key: share["count"] for key, share in breakdown.items() if share["count"]})
 
 
+def csv_blocks(content: bytes) -> dict[str, list[list[str]]]:
+    """The report CSV's blocks: {title: data rows} (a title row, a header row, rows, a blank row)."""
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    blocks, index = {}, 0
+    while index < len(rows):
+        if rows[index] and len(rows[index]) == 1 and index + 1 < len(rows) and len(rows[index + 1]) > 1:
+            end = rows.index([], index) if [] in rows[index:] else len(rows)
+            blocks[rows[index][0]] = rows[index + 2:end]
+            index = end
+        index += 1
+    return blocks
+
+
 def assert_reconciles(report: dict) -> None:
     for name in ("by_status", "by_level", "by_agency", "by_topic", "timeliness"):
         assert sum(share["count"] for share in report[name].values()) == report["total"], name
@@ -201,13 +214,13 @@ async def test_repeated_matters_and_formats(client, settings, history):
 
     csv_response = await client.get("/reports/monthly", params={"format": "csv"}, headers=headers)
     assert csv_response.status_code == 200 and csv_response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
-    by_status = {row["ma"]: int(row["so_luong"]) for row in rows if row["muc"] == "by_status"}
-    assert by_status == {key: share["count"] for key, share in report["by_status"].items()}
+    blocks = csv_blocks(csv_response.content)
+    by_status = {label: int(count) for label, count, _ in blocks["Theo trạng thái giải quyết"]}
+    assert by_status == {report["labels"]["status"][key]: share["count"] for key, share in report["by_status"].items()}
 
     xlsx = await client.get("/reports/monthly", params={"format": "xlsx"}, headers=headers)
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
-    assert workbook.sheetnames == ["Tổng hợp", "Theo cơ quan", "Quá hạn", "Giám sát xác suất"]
+    assert workbook.sheetnames == ["Tổng hợp", "Theo cơ quan", "Quá hạn", "Vụ việc lặp lại", "Giám sát xác suất"]
     assert workbook["Tổng hợp"]["B3"].value == report["total"]
     assert workbook["Quá hạn"].max_row == 2 + len(report["overdue"]["items"])
 

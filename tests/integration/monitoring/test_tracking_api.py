@@ -104,6 +104,24 @@ async def test_missing_required_fields_are_422(client, runtime, settings):
     assert (await outbox(runtime)) == announced
 
 
+async def test_a_roadmap_date_in_the_past_is_refused(client, runtime, settings):
+    petition_id = await assigned_petition(runtime)
+    announced = await outbox(runtime)
+    url = f"/petitions/{petition_id}/status-updates"
+    yesterday = (datetime.now(UTC).astimezone(settings.tz).date() - timedelta(days=1)).isoformat()
+    response = await client.post(url, json={"status": "in_progress", "note": "x", "planned_completion": yesterday},
+                                 headers=agency(settings))
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["errors"][0]["field"] == "planned_completion"
+    assert "quá khứ" in response.json()["errors"][0]["message"]
+    assert (await outbox(runtime)) == announced
+    today = datetime.now(UTC).astimezone(settings.tz).date().isoformat()
+    response = await client.post(url, json={"status": "in_progress", "note": "x", "planned_completion": today},
+                                 headers=agency(settings))
+    assert response.status_code == 201, response.text
+
+
 async def test_an_agency_reads_and_updates_only_its_own(client, runtime, settings):
     mine = await assigned_petition(runtime, AGENCY)
     theirs = await assigned_petition(runtime, "08.SYT")

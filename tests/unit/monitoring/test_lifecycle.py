@@ -222,3 +222,18 @@ def test_a_version_change_moves_one_petition_between_ledger_rows_in_the_local_mo
     assert sum(p.delta for p in postings) == 0
     first = ledger_postings(None, opened_before, START, VN)
     assert [p.delta for p in first] == [1, 1, 1]
+
+
+def test_a_withdrawal_ends_the_follow_up_once_and_later_decisions_are_only_kept():
+    petition, life = assigned()
+    at = START + timedelta(days=3)
+    step = life.withdraw("Cử tri rút kiến nghị", "thu-ky", at)
+    assert petition.status == sm.WITHDRAWN and petition.deadline_at is None and petition.agency_code == "08.SGTVT"
+    assert status_changes(step) == [(sm.ASSIGNED, sm.WITHDRAWN)] and step.sequence == petition.status_version == 2
+    assert step.status_entered and step.version_from == at and step.details["reason"] == "Cử tri rút kiến nghị"
+    assert life.withdraw("Lần nữa", "thu-ky", at) is None
+    late = life.route(decision(agency_code="076.UBND", level="district"), at + timedelta(days=1), 2, DEADLINES)
+    assert late.entry_type == "routed_ignored" and late.events == () and late.version_from is None
+    assert (petition.status, petition.agency_code) == (sm.WITHDRAWN, "08.SGTVT")
+    with pytest.raises(sm.IllegalTransition):
+        life.report(AgencyReport(status=sm.RESOLVED, by="co-quan", resolution="Đã xong"), at + timedelta(days=2))
