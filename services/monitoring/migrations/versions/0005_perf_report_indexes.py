@@ -1,7 +1,7 @@
 """monthly report on a million petitions: the status-entered index carries petition_id (index-only count)
 
 Revision ID: 0003_perf_report_indexes
-Revises: 0003_8a_catalog_copy
+Revises: 0003_12b_corrections
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0003_perf_report_indexes'
-down_revision = '0003_8a_catalog_copy'
+down_revision = '0003_12b_corrections'
 branch_labels = None
 depends_on = None
 
