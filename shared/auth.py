@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from shared.errors import ProblemError, forbidden
 
@@ -68,6 +69,10 @@ class TokenVerifier:
         self._roles_claim = roles_claim
         self._agency_claim = agency_claim
 
+    @property
+    def uses_jwks(self) -> bool:
+        return self._jwks is not None
+
     def verify(self, token: str) -> Principal:
         try:
             claims = self._decode(token)
@@ -118,12 +123,17 @@ bearer_scheme = HTTPBearer(auto_error=False, bearerFormat="JWT",
                            description="JWT: sub, role (secretariat | agency | committee | admin), agency")
 
 
-def current_principal(request: Request, _declared: Annotated[object, Depends(bearer_scheme)] = None) -> Principal:
+async def current_principal(request: Request,
+                            _declared: Annotated[object, Depends(bearer_scheme)] = None) -> Principal:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a thread hop per dependency per
+    # request; only a JWKS lookup (it may fetch the keys over HTTP) is sent to a thread.
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise _unauthorized("Thiếu tiêu đề Authorization: Bearer <token>")
     verifier: TokenVerifier = request.app.state.token_verifier
+    if verifier.uses_jwks:
+        return await run_in_threadpool(verifier.verify, token.strip())
     return verifier.verify(token.strip())
 
 
@@ -133,7 +143,7 @@ CurrentUser = Annotated[Principal, Depends(current_principal)]
 def require_roles(*roles: str):
     """Dependency factory: the caller must hold one of `roles`."""
 
-    def _check(user: CurrentUser) -> Principal:
+    async def _check(user: CurrentUser) -> Principal:
         if user.role not in roles:
             raise forbidden(f"Vai trò {user.role} không được phép; cần: {', '.join(roles)}")
         return user

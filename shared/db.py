@@ -5,6 +5,8 @@ import logging
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from shared.sqlite_driver import one_trip_dbapi
+
 
 def normalise_url(url: str) -> str:
     """Accept plain postgresql:// and sqlite:// URLs and pick the async drivers."""
@@ -32,7 +34,11 @@ def make_engine(url: str) -> AsyncEngine:
     if not is_sqlite(url):
         return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, hide_parameters=True)
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
-    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+    # One connection per process: every transaction begins IMMEDIATE (below), so two in one process
+    # exclude each other anyway; the pool's queue hands the connection on as soon as it is returned,
+    # where waiters on SQLite's busy handler would sleep in growing steps and leave the lock idle.
+    engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True, module=one_trip_dbapi(),
+                                 pool_size=1, max_overflow=0, pool_timeout=30)
     _configure_sqlite(engine)
     return engine
 

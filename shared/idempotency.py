@@ -30,7 +30,7 @@ class IdempotentRequest:
     fingerprint: str
 
 
-def _key(idempotency_key: Annotated[
+async def _key(idempotency_key: Annotated[
         str | None, Header(alias=HEADER, min_length=1, max_length=200,
                            description="Gửi lại cùng khoá thì nhận lại kết quả lần đầu, không tạo bản ghi mới")] = None,
          ) -> str | None:

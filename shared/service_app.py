@@ -171,15 +171,16 @@ async def _backlog(request: Request) -> dict:
 
 async def _database_ok(engine: AsyncEngine) -> bool:
     try:
-        async with engine.connect() as connection:
-            async with asyncio.timeout(2):
+        # The wait for a pooled connection counts too (SQLite has one per process).
+        async with asyncio.timeout(2):
+            async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
         return True
     except Exception:  # noqa: BLE001 - any failure means not ready
         return False
 
 
-def get_runtime(request: Request) -> ServiceRuntime:
+async def get_runtime(request: Request) -> ServiceRuntime:
     return request.app.state.runtime
 
 

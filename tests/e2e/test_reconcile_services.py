@@ -36,6 +36,11 @@ async def test_reconcile_finds_nothing_after_a_correction_and_reports_a_planted_
             created = await intake.post("/petitions", headers=secretariat,
                                         json={"meeting_id": meeting["id"], "content": f"{CONFIDENT} Lần {index}."})
             ids.append(created.json()["id"])
+
+        async def routed():  # the received event travels through NATS: routing learns of it a moment later
+            return (await routing.get(f"/routings/{ids[0]}", headers=routing.headers_for("secretariat"))).status_code == 200
+
+        await eventually(routed)
         correction = await routing.post(f"/routings/{ids[0]}/assignment", headers=routing.headers_for("secretariat"),
                                         json={"level": "district", "agency_code": "076.UBND", "reason": "Đường huyện"})
         assert correction.status_code == 200, correction.text

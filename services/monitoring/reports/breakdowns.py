@@ -1,6 +1,6 @@
 """Turning counts into a report's breakdowns: every petition once, percentages summing to exactly 100."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 
@@ -36,7 +36,7 @@ def rollup(cube: Iterable[Mapping], dimension: str) -> Counter:
 
 
 def crosstab(cube: Iterable[Mapping], row_dimension: str, column_dimension: str) -> dict[str, Counter]:
-    table: dict[str, Counter] = {}
+    table: defaultdict[str, Counter] = defaultdict(Counter)
     for row in cube:
-        table.setdefault(row[row_dimension], Counter())[row[column_dimension]] += row["count"]
-    return table
+        table[row[row_dimension]][row[column_dimension]] += row["count"]
+    return dict(table)

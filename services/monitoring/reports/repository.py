@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, case, distinct, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.monitoring.tracking.models import (
@@ -24,7 +24,7 @@ async def state_counts(session: AsyncSession, month: str) -> list[dict]:
     keys = [StateCount.status, StateCount.level, StateCount.agency_code]
     rows = await session.execute(select(*keys, total.label("count")).where(StateCount.month <= month)
                                  .group_by(*keys).having(total != 0))
-    return [dict(row._mapping) for row in rows]
+    return [row._asdict() for row in rows]
 
 
 async def topic_counts(session: AsyncSession, month: str) -> dict[str, int]:
@@ -34,13 +34,25 @@ async def topic_counts(session: AsyncSession, month: str) -> dict[str, int]:
     return {topic: int(count) for topic, count in rows}
 
 
+BEFORE_ANY_MONTH, AFTER_ANY_MONTH = "0000-00", "9999-99"
+
+
 async def deadline_counts(session: AsyncSession, month: str) -> list[dict]:
-    """Petitions by (agency, answer kind, deadline month of the unanswered) at the end of `month`."""
+    """Petitions by (agency, answer kind, deadline month of the unanswered) at the end of `month`.
+
+    Only `month` itself is told apart: earlier deadline months come back as BEFORE_ANY_MONTH, later ones
+    as AFTER_ANY_MONTH, so a long history sums to a few rows per agency in the database, not in Python.
+    """
+    deadline_month = case(
+        (DeadlineCount.kind != "unanswered", DeadlineCount.deadline_month),
+        (DeadlineCount.deadline_month < month, literal(BEFORE_ANY_MONTH)),
+        (DeadlineCount.deadline_month > month, literal(AFTER_ANY_MONTH)),
+        else_=DeadlineCount.deadline_month).label("deadline_month")
     total = func.sum(DeadlineCount.delta)
-    keys = [DeadlineCount.agency_code, DeadlineCount.kind, DeadlineCount.deadline_month]
+    keys = [DeadlineCount.agency_code, DeadlineCount.kind, deadline_month]
     rows = await session.execute(select(*keys, total.label("count")).where(DeadlineCount.month <= month)
                                  .group_by(*keys).having(total != 0))
-    return [dict(row._mapping) for row in rows]
+    return [row._asdict() for row in rows]
 
 
 async def unanswered_due_between(session: AsyncSession, start: datetime, end: datetime) -> dict[str, int]:

@@ -82,7 +82,8 @@ class PetitionVersion(Base):
 
     __table_args__ = (
         Index("ix_versions_petition_open", "petition_id", "valid_to"),
-        Index("ix_versions_entered", "status", "valid_from",
+        # Monthly "resolved this month / last month": counted from the index alone (petition_id included).
+        Index("ix_versions_entered", "status", "valid_from", postgresql_include=["petition_id"],
               postgresql_where=text("status_entered"), sqlite_where=text("status_entered")),
         # Overdue lists walk unanswered versions in deadline order and stop at the limit.
         Index("ix_versions_unanswered", "deadline_at", postgresql_include=["valid_from", "valid_to", "petition_id"],

@@ -1,7 +1,8 @@
+import asyncio
 import re
 from datetime import datetime
 
-from tests.support.intake import make_meeting
+from tests.support.intake import intake_client, make_meeting
 
 ROAD = "Cử tri thôn Tân Lập đề nghị sửa chữa Đường giao thông liên thôn bị sạt lở sau mưa lũ."
 
@@ -95,3 +96,26 @@ async def test_a_retry_with_the_same_idempotency_key_gets_the_first_answer(intak
     assert other.status_code == 422 and other.json()["errors"][0]["field"] == "Idempotency-Key"
     fresh = await intake.post("/petitions", headers={**secretariat, "Idempotency-Key": "nhap-kn-0002"}, json=body)
     assert fresh.status_code == 201 and fresh.json()["id"] != first.json()["id"]
+
+
+async def test_concurrent_petitions_on_two_intakes_get_unique_gap_free_codes(intake, secretariat, database_url,
+                                                                             nats_server, tmp_path):
+    # Two intake processes on one database, each sending many petitions at once: every code is
+    # taken once, the numbers run 1..N without a gap, whichever database.
+    meeting = await make_meeting(intake, secretariat)
+    async with intake_client(database_url, nats_server.url, tmp_path / "second") as other:
+        headers = other.headers_for("secretariat")
+
+        async def post(client, auth, n):
+            response = await client.post("/petitions", headers=auth, json={
+                "meeting_id": meeting["id"], "content": f"{ROAD} Số {n}.",
+                "petitioners": [{"name": "Trần Thị B"}]})
+            assert response.status_code == 201, response.text
+            return response.json()["code"]
+
+        codes = await asyncio.gather(*(post(intake, secretariat, n) for n in range(0, 40, 2)),
+                                     *(post(other, headers, n) for n in range(1, 40, 2)))
+    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
+    assert numbers == list(range(1, 41))
+    listed = await intake.get("/petitions", headers=secretariat, params={"limit": 100})
+    assert sorted(item["code"] for item in listed.json()["items"]) == sorted(codes)
