@@ -114,7 +114,7 @@ class RequestContextMiddleware:
 
 
 async def request_id(request: Request) -> str:
-    """The id of this request (RequestContextMiddleware's), kept on every history entry it writes (async: no threadpool hop)."""
+    """This request's id (RequestContextMiddleware's), kept on every history entry it writes."""
     return request.state.request_id
 
 

@@ -16,10 +16,6 @@ SETTINGS = {
     "monitoring": "services.monitoring.settings:MonitoringSettings",
     "web": "services.web.settings:WebSettings",
 }
-# Read by issue 11b's settings (NATS and production auth), being written at the same time: accepted
-# while the settings know none of them, checked like every other name once they know one.
-ISSUE_11B_NAMES = {"STREAM_REPLICAS", "STREAM_MAX_AGE_DAYS", "STREAM_MAX_BYTES", "JWT_JWKS_URL", "JWT_ISSUER",
-                   "JWT_AUDIENCE", "JWT_ROLES_CLAIM"}
 
 
 def _settings_class(service: str):
@@ -103,8 +99,6 @@ def test_every_environment_variable_is_one_the_service_reads(overlay):
         if name == "nats":
             continue
         read = _env_names_read(_settings_class(name))
-        if not read & ISSUE_11B_NAMES:  # issue 11b's settings not merged yet
-            read |= ISSUE_11B_NAMES
         for container in containers(workload):
             env = _container_env(container, config)
             composed = {m for entry in container.get("env", []) for m in re.findall(r"\$\((\w+)\)", entry.get("value", ""))}
@@ -118,8 +112,6 @@ def test_the_environment_makes_valid_production_settings(overlay, monkeypatch):
     config = of_kind(docs, "ConfigMap")["kien-nghi-config"]["data"]
     for name, deployment in of_kind(docs, "Deployment").items():
         settings_class = _settings_class(name)
-        if not ISSUE_11B_NAMES <= _env_names_read(settings_class):
-            pytest.skip("the NATS and JWT settings of issue 11b are not in this tree yet")
         env = _container_env(pod_spec(deployment)["containers"][0], config)
         for key, value in env.items():
             monkeypatch.setenv(key, value)
