@@ -14,7 +14,14 @@ from typing import Annotated
 
 import structlog
 from fastapi import Depends, Request
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, PlatformCollector, ProcessCollector
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+)
 
 REQUEST_ID_HEADER = "x-request-id"
 # What we accept from a caller: short, and nothing a log parser or a header could trip on.

@@ -8,7 +8,15 @@ import re
 import pytest
 from pydantic import AliasChoices
 
-from tests.support.deploy import APIS, OVERLAYS, containers, of_kind, pod_spec, rendered, workloads
+from tests.support.deploy import (
+    APIS,
+    OVERLAYS,
+    containers,
+    of_kind,
+    pod_spec,
+    rendered,
+    workloads,
+)
 
 SETTINGS = {
     "intake": "services.intake.settings:IntakeSettings",
