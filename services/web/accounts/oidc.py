@@ -22,7 +22,7 @@ from services.web.accounts.router import same_origin_path, signed_in_redirect
 from services.web.accounts.sessions import accounts
 from services.web.render import render
 from services.web.settings import WebSettings
-from shared.auth import ROLES
+from shared.auth import ROLES, claim_at
 from shared.errors import ProblemError
 
 router = APIRouter(include_in_schema=False)
@@ -33,18 +33,8 @@ class SignInFailed(Exception):
     """The provider's answer cannot open a session; the message is for the officer."""
 
 
-def claim(claims: dict, path: str):
-    """The value at a dotted path ("realm_access.roles"), or None."""
-    value = claims
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
-
-
 def role_from(claims: dict, path: str) -> str | None:
-    value = claim(claims, path)
+    value = claim_at(claims, path)
     held = {value} if isinstance(value, str) else set(value or [])
     return next((role for role in ROLES if role in held), None)
 
@@ -154,7 +144,7 @@ async def _open_session(request: Request, provider: Provider, code: str, pending
     role = role_from(identity, settings.oidc_roles_claim) or role_from(access, settings.oidc_roles_claim)
     if role is None:
         raise SignInFailed("Tài khoản của tỉnh chưa được cấp vai trò nào trong hệ thống theo dõi kiến nghị")
-    agency = claim(merged, settings.oidc_agency_claim) if role == "agency" else None
+    agency = claim_at(merged, settings.oidc_agency_claim) if role == "agency" else None
     username = merged.get("preferred_username") or merged["sub"]
     expires_at = request.app.state.clock() + timedelta(seconds=int(tokens.get("expires_in", 300)))
     return await accounts(request).sign_in_from_provider(username, merged.get("name") or username, role,
