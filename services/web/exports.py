@@ -21,6 +21,7 @@ from openpyxl.styles import Font
 
 from services.web import labels
 from services.web.accounts.sessions import require_user, upstream_bearer
+from services.web.dependencies import upstreams as upstreams_of
 from services.web.proxy import Upstreams
 from services.web.render import EVERYONE, READERS
 from shared.errors import ProblemError, invalid
@@ -213,7 +214,7 @@ async def export_list(request: Request, name: str, sort: str | None = None, orde
         raise invalid("order", "Thứ tự là asc (tăng dần) hoặc desc (giảm dần)")
     filters = [(key, value) for key, value in request.query_params.multi_items() if key in export.filters and value]
     bearer = "Bearer " + upstream_bearer(request, user)
-    upstreams: Upstreams = request.app.state.upstreams
+    upstreams = upstreams_of(request)
     rows = await _rows(upstreams, export, [*filters, *export.fixed], bearer)
     names = await _names(upstreams, export, rows, bearer)
     if sort:

@@ -14,6 +14,7 @@ import httpx
 from fastapi import APIRouter, Request, Response
 
 from services.web.accounts.sessions import check_origin, signed_in, upstream_bearer
+from services.web.dependencies import upstreams as upstreams_of
 from services.web.metrics import WebMetrics
 from services.web.settings import WebSettings
 from shared.errors import ProblemError
@@ -134,5 +135,5 @@ async def proxy(upstream: str, path: str, request: Request) -> Response:
         authorization = "Bearer " + upstream_bearer(request, user)
     else:
         authorization = request.headers.get("authorization")
-    upstreams: Upstreams = request.app.state.upstreams
+    upstreams = upstreams_of(request)
     return await upstreams.forward(upstream, _raw_subpath(request, upstream), request, authorization)

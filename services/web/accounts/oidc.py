@@ -20,6 +20,7 @@ from fastapi.responses import RedirectResponse
 
 from services.web.accounts.router import same_origin_path, signed_in_redirect
 from services.web.accounts.sessions import accounts
+from services.web.dependencies import now, oidc_provider, web_settings
 from services.web.render import render
 from services.web.settings import WebSettings
 from shared.auth import ROLES, claim_at
@@ -96,12 +97,12 @@ class Provider:
 
 
 def _redirect_uri(request: Request) -> str:
-    configured = request.app.state.settings.oidc_redirect_url
+    configured = web_settings(request).oidc_redirect_url
     return configured or str(request.base_url).rstrip("/") + CALLBACK
 
 
 def _provider(request: Request) -> Provider:
-    provider = request.app.state.oidc
+    provider = oidc_provider(request)
     if provider is None:
         raise ProblemError(404, "Hệ thống không dùng máy chủ đăng nhập của tỉnh", type="/problems/not-found")
     return provider
@@ -135,7 +136,7 @@ async def finish(request: Request, state: str = "", code: str = "", error: str =
 
 
 async def _open_session(request: Request, provider: Provider, code: str, pending):
-    settings = request.app.state.settings
+    settings = web_settings(request)
     tokens = await provider.exchange(code, pending.code_verifier, _redirect_uri(request))
     identity = await provider.verified_claims(tokens.get("id_token", ""), pending.nonce)
     access_token = tokens.get("access_token") or ""
@@ -146,6 +147,6 @@ async def _open_session(request: Request, provider: Provider, code: str, pending
         raise SignInFailed("Tài khoản của tỉnh chưa được cấp vai trò nào trong hệ thống theo dõi kiến nghị")
     agency = claim_at(merged, settings.oidc_agency_claim) if role == "agency" else None
     username = merged.get("preferred_username") or merged["sub"]
-    expires_at = request.app.state.clock() + timedelta(seconds=int(tokens.get("expires_in", 300)))
+    expires_at = now(request) + timedelta(seconds=int(tokens.get("expires_in", 300)))
     return await accounts(request).sign_in_from_provider(username, merged.get("name") or username, role,
                                                          agency, access_token, expires_at)

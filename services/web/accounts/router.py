@@ -24,6 +24,7 @@ from services.web.accounts.sessions import (
     set_session_cookie,
     signed_in,
 )
+from services.web.dependencies import now, web_settings
 from services.web.render import render
 from shared.errors import ProblemError
 
@@ -45,7 +46,7 @@ def same_origin_path(next_path: str | None) -> str | None:
 def signed_in_redirect(request: Request, opened: NewSession, next_path: str | None) -> RedirectResponse:
     target = same_origin_path(next_path) or LANDING.get(opened.user.role, "/")
     response = RedirectResponse(target, status_code=303)
-    max_age = int((opened.user.expires_at - request.app.state.clock()).total_seconds())
+    max_age = int((opened.user.expires_at - now(request)).total_seconds())
     set_session_cookie(request, response, opened.cookie_value, max(max_age, 1))
     return response
 
@@ -53,7 +54,7 @@ def signed_in_redirect(request: Request, opened: NewSession, next_path: str | No
 @router.get("/dang-nhap")
 async def sign_in_page(request: Request, next: str | None = None):
     return render(request, "login.html", "Đăng nhập", next_path=same_origin_path(next) or "",
-                  oidc=request.app.state.settings.oidc_enabled, user=await signed_in(request))
+                  oidc=web_settings(request).oidc_enabled, user=await signed_in(request))
 
 
 @router.post("/dang-nhap")
@@ -64,7 +65,7 @@ async def sign_in(request: Request, username: Annotated[str, Form(max_length=100
         opened = await accounts(request).sign_in(username, password)
     except ProblemError as refused:
         response = render(request, "login.html", "Đăng nhập", next_path=same_origin_path(next) or "",
-                          oidc=request.app.state.settings.oidc_enabled, user=None, error=refused.detail,
+                          oidc=web_settings(request).oidc_enabled, user=None, error=refused.detail,
                           username=username)
         response.status_code = refused.status
         if "retry_after" in refused.extensions:

@@ -8,17 +8,14 @@ from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 
-from services.web.accounts.service import AccountService, SignedIn
+from services.web.accounts.service import SignedIn
+from services.web.dependencies import accounts, jwt_secret, web_settings
 from shared.auth import issue_token
 from shared.errors import ProblemError, forbidden
 
 COOKIE = "kn_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _ANONYMOUS = object()
-
-
-def accounts(request: Request) -> AccountService:
-    return request.app.state.accounts
 
 
 async def signed_in(request: Request) -> SignedIn | None:
@@ -34,12 +31,12 @@ async def signed_in(request: Request) -> SignedIn | None:
 
 def set_session_cookie(request: Request, response: Response, cookie_value: str, max_age: int) -> None:
     response.set_cookie(COOKIE, cookie_value, max_age=max_age, path="/", httponly=True, samesite="lax",
-                        secure=request.app.state.settings.cookie_secure())
+                        secure=web_settings(request).cookie_secure())
 
 
 def clear_session_cookie(request: Request, response: Response) -> None:
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax",
-                           secure=request.app.state.settings.cookie_secure())
+                           secure=web_settings(request).cookie_secure())
 
 
 def _origin_of(url: str) -> str | None:
@@ -53,7 +50,7 @@ def from_this_origin(request: Request) -> bool:
     origin = _origin_of(sent) if sent and sent != "null" else _origin_of(request.headers.get("referer", ""))
     if origin is None:
         return False
-    public = request.app.state.settings.public_origin
+    public = web_settings(request).public_origin
     if public:
         return origin == public.rstrip("/").lower()
     # Behind a TLS-terminating proxy the scheme seen here may differ from the browser's: compare the host.
@@ -69,8 +66,8 @@ def upstream_bearer(request: Request, user: SignedIn) -> str:
     """The token the services verify: the provider's for its sessions, else minted now for this account."""
     if user.upstream_token:
         return user.upstream_token
-    settings = request.app.state.settings
-    secret = request.app.state.jwt_secret
+    settings = web_settings(request)
+    secret = jwt_secret(request)
     if secret is None:
         raise ProblemError(503, "Hệ thống chưa có khóa ký token cho các dịch vụ (JWT_SECRET_FILE)",
                            type="/problems/unavailable")

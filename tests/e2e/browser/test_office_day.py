@@ -109,9 +109,32 @@ def test_secretariat_enters_a_petition_and_sees_its_routing(officer, meeting):
     officer.look("chi-tiet-phan-loai")
 
 
-@pytest.mark.skip(reason="pending: the correction UI is issue-12b's (petition_detail.html); written once it is in main")
-def test_pending_a_correction_keeps_history(officer):
-    raise AssertionError("pending")
+def test_a_correction_and_a_withdrawal_keep_history(officer, meeting):
+    petition = enter(officer.system, meeting, "Cử tri thôn Khuổi Phầy đề nghị sửa chữa cầu treo qua suối bị hư hỏng, "
+                                              "đi lại nguy hiểm cho học sinh.")
+    routing_of(officer.system, petition["id"])
+    officer.sign_in("vp.lan")
+    page = officer.go(f"/kien-nghi/{petition['id']}")
+    page.wait_for_selector("#correct-form", state="visible")
+    page.wait_for_selector("#changes .empty >> text=Chưa đính chính lần nào")
+    page.fill("#c-voters", "25")
+    page.fill("#c-reason", "Ghi nhầm số cử tri dự buổi tiếp xúc")
+    page.click("#correct-form button[type=submit]")
+    page.wait_for_selector("#correct-msg >> text=Đã lưu đính chính")
+    page.wait_for_selector("#changes ol.timeline")
+    history = page.inner_text("#changes")
+    assert "Đính chính" in history and "Ghi nhầm số cử tri dự buổi tiếp xúc" in history and "vp.lan" in history
+    officer.look("dinh-chinh")
+    with officer.system.client("intake", "secretariat") as intake:
+        assert intake.get(f"/petitions/{petition['id']}").json()["voters_count"] == 25
+    page.fill("#w-reason", "Cử tri đã rút kiến nghị tại buổi tiếp xúc sau")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#withdraw-form button[type=submit]")
+    page.wait_for_selector("#withdrawn-note >> text=Kiến nghị đã rút ngày")
+    assert page.locator("#correct-form").is_hidden()  # a withdrawn petition is kept, no longer corrected
+    eventually(lambda: status_of(officer.system, petition["id"]).get("status") == "withdrawn",
+               what="monitoring following the withdrawal")
+    officer.look("da-rut")
 
 
 def test_import_with_a_refused_row(officer, meeting, tmp_path):
@@ -138,9 +161,31 @@ def test_import_with_a_refused_row(officer, meeting, tmp_path):
     officer.look("nhap-tep-nhan-dong-hop-le")
 
 
-@pytest.mark.skip(reason="pending: the duplicate warning before an import is issue-12b's; written once it is in main")
-def test_pending_an_import_of_rows_already_imported_warns_first(officer):
-    raise AssertionError("pending")
+def test_an_import_of_rows_already_imported_warns_before_writing(officer, meeting, tmp_path):
+    officer.sign_in("vp.lan")
+    upload = tmp_path / "da-nhap.csv"
+    upload.write_text("content,voters_count\n\"Cử tri thôn Bản Mạ đề nghị kéo điện lưới quốc gia về các hộ "
+                      "dân cuối thôn còn chưa có điện.\",30\n", encoding="utf-8")
+
+    def send(file):
+        page = officer.go("/kien-nghi/nhap-tep")
+        page.wait_for_selector(f"#meeting_id option[value='{meeting['id']}']", state="attached")
+        page.select_option("#meeting_id", meeting["id"])
+        page.set_input_files("#file", str(file))
+        page.click("#import-form button[type=submit]")
+        return page
+
+    page = send(upload)
+    page.wait_for_selector("#form-msg >> text=Đã nhập 1 kiến nghị")
+    page = send(upload)
+    page.wait_for_selector("#duplicates >> text=Có dòng đã được nhập trước đó")
+    assert "Tệp này đã được nhập" in page.inner_text("#duplicates")
+    officer.look("canh-bao-trung")
+    page.click("#duplicates button >> text=Bỏ qua các dòng trùng")
+    page.wait_for_selector("#form-msg >> text=Đã nhập 0 kiến nghị")
+    with officer.system.client("intake", "secretariat") as intake:
+        found = intake.get("/petitions", params={"q": "Bản Mạ điện lưới", "meeting_id": meeting["id"]}).json()
+    assert len(found["items"]) == 1  # skipped, not written twice
 
 
 def test_review_queue(officer, meeting):
