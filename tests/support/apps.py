@@ -1,11 +1,15 @@
 """Run a service app in-process (lifespan included) and talk to it over httpx."""
 
+import asyncio
+from collections.abc import Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
 
 from shared.auth import ensure_secret, issue_token
+from shared.migrations import upgrade
 from shared.settings import ServiceSettings
 
 
@@ -32,4 +36,13 @@ class ServiceClient(httpx.AsyncClient):
 @asynccontextmanager
 async def running_app(app: FastAPI, token_settings: ServiceSettings | None = None):
     async with app.router.lifespan_context(app), ServiceClient(app, token_settings) as client:
+        yield client
+
+
+@asynccontextmanager
+async def migrated_app(migrations: Path, create_app: Callable[[ServiceSettings], FastAPI], settings: ServiceSettings,
+                       token_settings: ServiceSettings | None = None):
+    """A service on its freshly migrated database, running in-process; its own settings sign tokens by default."""
+    await asyncio.to_thread(upgrade, migrations, settings.database_url)
+    async with running_app(create_app(settings), token_settings or settings) as client:
         yield client

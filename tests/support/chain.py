@@ -6,8 +6,7 @@ from contextlib import asynccontextmanager
 
 from services.monitoring.app import create_app
 from services.monitoring.settings import MonitoringSettings
-from shared.migrations import upgrade
-from tests.support.apps import running_app
+from tests.support.apps import migrated_app
 from tests.support.intake import intake_client
 from tests.support.monitoring import MIGRATIONS
 from tests.support.routing import routing_client
@@ -28,12 +27,11 @@ async def eventually(probe, timeout: float = 30.0):
 async def three_services(database_url: str, nats_url: str, tmp_path):
     """Intake, routing and monitoring on one nats-server: their clients and monitoring's settings."""
     monitoring_url = database_url.replace("service.db", "monitoring.db")
-    await asyncio.to_thread(upgrade, MIGRATIONS, monitoring_url)
     settings = MonitoringSettings(database_url=monitoring_url, nats_url=nats_url, run_dir=tmp_path / "monitoring",
                                   environment="test", outbox_poll_seconds=0.2)
     async with intake_client(database_url.replace("service.db", "intake.db"), nats_url, tmp_path / "intake") as intake, \
             routing_client(database_url, nats_url, tmp_path / "routing") as routing, \
-            running_app(create_app(settings)) as monitoring:
+            migrated_app(MIGRATIONS, create_app, settings) as monitoring:
         yield intake, routing, monitoring, settings
 
 

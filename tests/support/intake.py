@@ -1,23 +1,20 @@
 """Intake as other tests need it: a migrated, running service and a meeting to enter petitions under."""
 
-import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from services.intake.app import create_app
 from services.intake.settings import IntakeSettings
-from shared.migrations import upgrade
-from tests.support.apps import ServiceClient, running_app
+from tests.support.apps import ServiceClient, migrated_app
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "intake" / "migrations"
 
 
 @asynccontextmanager
 async def intake_client(database_url: str, nats_url: str, run_dir: Path, **overrides):
-    await asyncio.to_thread(upgrade, MIGRATIONS, database_url)
     settings = IntakeSettings(database_url=database_url, nats_url=nats_url, run_dir=run_dir,
                               environment="test", outbox_poll_seconds=0.2, **overrides)
-    async with running_app(create_app(settings), settings) as client:
+    async with migrated_app(MIGRATIONS, create_app, settings) as client:
         yield client
 
 

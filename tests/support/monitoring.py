@@ -12,7 +12,6 @@ from shared.events import (
     make_envelope,
 )
 
-UTC = UTC
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "monitoring" / "migrations"
 # API tests feed events straight to the consumer; with no NATS reachable, nothing else reaches the database.
 NO_NATS = "nats://127.0.0.1:1"

@@ -1,6 +1,5 @@
 """Routing as other tests need it: its events' inputs, the texts it routes surely or not, a running service."""
 
-import asyncio
 import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,8 +12,7 @@ from services.routing.app import create_app
 from services.routing.base import OutboxMessage
 from services.routing.settings import RoutingSettings
 from shared.events import PetitionReceived
-from shared.migrations import upgrade
-from tests.support.apps import running_app
+from tests.support.apps import migrated_app
 from tests.support.servers import free_port
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "services" / "routing" / "migrations"
@@ -48,8 +46,7 @@ async def outbox_events(factory) -> list[Emitted]:
 
 @asynccontextmanager
 async def routing_client(database_url: str, nats_url: str, run_dir: Path, **overrides):
-    await asyncio.to_thread(upgrade, MIGRATIONS, database_url)
     settings = RoutingSettings(database_url=database_url, nats_url=nats_url, run_dir=run_dir,
                                environment="test", outbox_poll_seconds=0.2, **overrides)
-    async with running_app(create_app(settings), settings) as client:
+    async with migrated_app(MIGRATIONS, create_app, settings) as client:
         yield client
