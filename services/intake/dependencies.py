@@ -7,6 +7,7 @@ from fastapi import Depends
 
 from services.intake.catalog import CatalogUnit
 from services.intake.petitions.import_jobs import ImportJobs
+from services.intake.petitions.recording import PetitionWriter
 from services.intake.petitions.repeats import WordRarity
 from services.intake.settings import IntakeSettings
 from shared.catalog import Catalog, load_catalog
@@ -21,14 +22,19 @@ class IntakeContext:
 
     word_rarity: WordRarity
     import_jobs: ImportJobs  # in this process's memory: a job is polled on the replica that runs it
+    petition_writer: PetitionWriter  # new petitions of this process, recorded in groups
 
 
-def word_rarity(runtime: RuntimeDep) -> WordRarity:
+async def word_rarity(runtime: RuntimeDep) -> WordRarity:
     return runtime.context.word_rarity
 
 
-def import_jobs(runtime: RuntimeDep) -> ImportJobs:
+async def import_jobs(runtime: RuntimeDep) -> ImportJobs:
     return runtime.context.import_jobs
+
+
+async def petition_writer(runtime: RuntimeDep) -> PetitionWriter:
+    return runtime.context.petition_writer
 
 
 SettingsDep = Annotated[IntakeSettings, Depends(get_settings)]
@@ -43,14 +49,19 @@ class CatalogReader:
     uow: UnitOfWork
 
     async def __call__(self) -> Catalog:
-        """The shipped catalog with the units routing announced since (a unit an admin added is accepted)."""
-        return await current_catalog(self.uow.session, load_catalog(self.settings.catalog_file), unit_model=CatalogUnit)
+        return await catalog_of(self.settings, self.uow)
 
 
-def catalog_reader(settings: SettingsDep, uow: UowDep) -> CatalogReader:
+async def catalog_of(settings: IntakeSettings, uow: UnitOfWork) -> Catalog:
+    """The shipped catalog with the units routing announced since (a unit an admin added is accepted)."""
+    return await current_catalog(uow.session, load_catalog(settings.catalog_file), unit_model=CatalogUnit)
+
+
+async def catalog_reader(settings: SettingsDep, uow: UowDep) -> CatalogReader:
     return CatalogReader(settings, uow)
 
 
 RarityDep = Annotated[WordRarity, Depends(word_rarity)]
 CatalogDep = Annotated[CatalogReader, Depends(catalog_reader)]
 ImportJobsDep = Annotated[ImportJobs, Depends(import_jobs)]
+PetitionWriterDep = Annotated[PetitionWriter, Depends(petition_writer)]
