@@ -8,11 +8,7 @@ in this process or another.
 from dataclasses import dataclass, field
 
 from services.routing.classification.classifier import Classifier
-from services.routing.classification.decision import (
-    RULES_ONLY_THRESHOLD,
-    ActiveModel,
-    AgencyRecord,
-)
+from services.routing.classification.decision import RULES_ONLY_THRESHOLD, ActiveModel, AgencyRecord
 from services.routing.classification.places import UnitRecord
 from services.routing.classification.rulebook import Rulebook
 

@@ -16,11 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.routing.catalog import service as catalog_service
 from services.routing.classification.classifier import Classifier
 from services.routing.classification.decision import ActiveModel
-from services.routing.classification.examples import (
-    LabelledExample,
-    agency_kind,
-    base_examples,
-)
+from services.routing.classification.examples import LabelledExample, agency_kind, base_examples
 from services.routing.classification.holder import ClassifierHolder
 from services.routing.classification.model import RouteModel, UnreadableModel
 from services.routing.classification.recipe import fingerprint
@@ -31,7 +27,6 @@ from shared.errors import not_found
 
 logger = logging.getLogger(__name__)
 BASE_TRAINER = "cài đặt"  # the version trained from the repository's labelled petitions at first start
-
 
 
 @dataclass(frozen=True)
