@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from services.intake.base import InboxEntry, OutboxMessage
 from services.intake.catalog import catalog_consumer_spec
-from services.intake.dependencies import IntakeContext, catalog_of
+from services.intake.dependencies import IntakeContext, intake_catalog
 from services.intake.meetings.router import router as meetings_router
 from services.intake.petitions.handlers import OUTCOME_CONSUMER
 from services.intake.petitions.import_jobs import ImportJobs
@@ -22,10 +22,12 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
 
     async def on_start(runtime: ServiceRuntime) -> None:
-        writer = PetitionWriter(runtime.uow, lambda uow: catalog_of(settings, uow), settings.code_timezone,
+        catalog = intake_catalog(settings)
+        writer = PetitionWriter(runtime.uow, lambda uow: catalog(uow.session), settings.code_timezone,
                                 observe_group=runtime.metrics.petitions_per_transaction.observe)
         runtime.tasks.append(writer.start())
-        runtime.context = IntakeContext(word_rarity=WordRarity(), import_jobs=ImportJobs(), petition_writer=writer)
+        runtime.context = IntakeContext(word_rarity=WordRarity(), catalog=catalog, import_jobs=ImportJobs(),
+                                        petition_writer=writer)
 
     definition = ServiceDefinition(
         title="Tiếp nhận kiến nghị cử tri (intake)",
