@@ -15,26 +15,26 @@ if TYPE_CHECKING:  # these modules import this one
     from services.web.proxy import Upstreams
 
 
-async def web_settings(request: Request) -> WebSettings:
+def web_settings(request: Request) -> WebSettings:
     return request.app.state.settings
 
 
-async def upstreams(request: Request) -> Upstreams:
+def upstreams(request: Request) -> Upstreams:
     return request.app.state.upstreams
 
 
-async def accounts(request: Request) -> AccountService:
+def accounts(request: Request) -> AccountService:
     return request.app.state.accounts
 
 
-async def oidc_provider(request: Request) -> Provider | None:
+def oidc_provider(request: Request) -> Provider | None:
     return request.app.state.oidc
 
 
-async def jwt_secret(request: Request) -> bytes | None:
+def jwt_secret(request: Request) -> bytes | None:
     return request.app.state.jwt_secret
 
 
-async def now(request: Request) -> datetime:
+def now(request: Request) -> datetime:
     """The web's clock (tests move it to see sessions expire)."""
     return request.app.state.clock()
