@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, delete, or_, select, update
-from sqlalchemy import insert as insert_into
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.petitions.models import Petition, PetitionCodeCounter, Petitioner, PetitionLink
@@ -33,13 +32,6 @@ async def take_numbers(session: AsyncSession, year: int, count: int) -> int:
     stmt = upsert(session, table, {"year": year, "last_number": count}, key=[table.c.year],
                   update=lambda _: {"last_number": table.c.last_number + count}).returning(table.c.last_number)
     return (await session.execute(stmt)).scalar_one()
-
-
-async def add_many(session: AsyncSession, petitions: list[dict], petitioners: list[dict]) -> None:
-    """Many petitions and their petitioners in one executemany each (an import)."""
-    await session.execute(insert_into(Petition), petitions)
-    if petitioners:
-        await session.execute(insert_into(Petitioner), petitioners)
 
 
 async def add(session: AsyncSession, petition: Petition, petitioners: list[Petitioner]) -> None:
