@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, delete, or_, select, update
+from sqlalchemy import insert as insert_into
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.petitions.models import Petition, PetitionCodeCounter, Petitioner, PetitionLink
@@ -34,11 +35,11 @@ async def take_numbers(session: AsyncSession, year: int, count: int) -> int:
     return (await session.execute(stmt)).scalar_one()
 
 
-async def add(session: AsyncSession, petition: Petition, petitioners: list[Petitioner]) -> None:
-    session.add(petition)
-    await session.flush()
-    session.add_all(petitioners)
-    await session.flush()
+async def add_many(session: AsyncSession, petitions: list[dict], petitioners: list[dict]) -> None:
+    """Many petitions and their petitioners in one executemany each (an import)."""
+    await session.execute(insert_into(Petition), petitions)
+    if petitioners:
+        await session.execute(insert_into(Petitioner), petitioners)
 
 
 async def replace_petitioners(session: AsyncSession, petition_id: uuid.UUID, petitioners: list[Petitioner]) -> None:
