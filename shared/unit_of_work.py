@@ -40,10 +40,13 @@ class UnitOfWork:
         return envelope
 
     async def emit_all(self, events: list[tuple[uuid.UUID, EventData]]) -> None:
-        """Queue many events in one insert (a bulk import); published only if this unit of work commits."""
+        """Queue many events in one insert (a bulk import); published only if this unit of work commits.
+
+        A Core insert of the table: the ORM's bulk insert of the class adds its bookkeeping to every row.
+        """
         envelopes = [make_envelope(self._source, petition_id, data) for petition_id, data in events]
         if envelopes:
-            await self.session.execute(insert(self._outbox_model), [
+            await self.session.execute(insert(self._outbox_model.__table__), [
                 {"event_id": str(e.id), "subject": e.subject, "payload": e.model_dump_json()} for e in envelopes])
         self._emitted += envelopes
 

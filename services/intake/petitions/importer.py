@@ -6,8 +6,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 
-from openpyxl import load_workbook
-
+from services.intake.petitions.xlsx_table import sheet_values
 from shared.errors import invalid
 from shared.text import fold
 
@@ -91,15 +90,9 @@ def _csv_table(data: bytes) -> Iterator[list[str]]:
 def _xlsx_table(data: bytes) -> Iterator[list[str]]:
     _check_unpacked_size(data)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            # The declared size (<dimension ref="A1:XFD1048576">) is the file's claim, not its content.
-            sheet.reset_dimensions()
-            for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
-                yield [_cell_text(cell) for cell in row]
-        finally:
-            workbook.close()
+        # The declared size (<dimension ref="A1:XFD1048576">) is the file's claim, not its content: not read.
+        for row in sheet_values(data, MAX_COLUMNS):
+            yield [_cell_text(cell) for cell in row]
     except Exception as exc:  # noqa: BLE001 - a hostile file can break the parser in any of its layers
         raise invalid("file", "Tệp XLSX hỏng hoặc không đúng định dạng") from exc
 

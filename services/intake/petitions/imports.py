@@ -99,7 +99,8 @@ def _validated(rows: list[Row], default_meeting_id) -> list[Checked | dict]:
         except ValidationError as exc:
             checked.append({"row": number, "errors": _field_errors(exc)})
             continue
-        checked.append(Checked(number, payload, fold(payload.content), search_terms(payload.content)))
+        folded = fold(payload.content)
+        checked.append(Checked(number, payload, folded, search_terms(payload.content, folded)))
     return checked
 
 
@@ -212,7 +213,7 @@ async def _write(uow: UnitOfWork, accepted: list[Checked], user: Principal, code
             meeting_unit_code=meeting.unit_code, unit_code=item.unit_code, content=payload.content,
             topic=payload.topic, voters_count=payload.voters_count, held_on=meeting.held_on, created_at=now)))
         taken.append({"row": item.row, "petition_id": str(petition_id), "code": code})
-    await petition_repository.add_many(uow.session, petitions, petitioners)
+    await import_repository.add_petitions(uow.session, petitions, petitioners)
     await uow.emit_all(events)
     return taken
 

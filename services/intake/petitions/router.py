@@ -153,8 +153,9 @@ async def _run_import(runtime: ServiceRuntime, options: ImportOptions, idempoten
     async with runtime.uow() as uow:
         if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
             return first.status_code, json.loads(first.body)
+        catalog = await CatalogReader(runtime.context.catalog, uow)()
         report = await imports.import_rows(uow, upload, options.meeting_id, options.mode, options.on_duplicates, user,
-                                           await CatalogReader(settings, uow)(), settings.code_timezone, progress)
+                                           catalog, settings.code_timezone, progress)
         await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, report)
         await uow.commit()
     return 201, report
