@@ -1,12 +1,12 @@
-"""Queries an import makes to find rows already imported."""
+"""Queries an import makes to find rows already imported (its rows are written by recording.write_all)."""
 
 import uuid
 from itertools import islice
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake.petitions.models import ImportRecord, Petition, Petitioner
+from services.intake.petitions.models import ImportRecord, Petition
 
 # Pairs per query: at most twice as many bound parameters, well inside SQLite's and PostgreSQL's limits
 # (32,766 and 32,767); a 5,000-row file is one query.
@@ -42,14 +42,3 @@ async def recorded_contents(session: AsyncSession, pairs: set[tuple[uuid.UUID, s
 async def add_record(session: AsyncSession, record: ImportRecord) -> None:
     session.add(record)
     await session.flush()
-
-
-async def add_petitions(session: AsyncSession, petitions: list[dict], petitioners: list[dict]) -> None:
-    """Many petitions and their petitioners, one executemany each.
-
-    Core inserts of the tables, not the ORM's bulk insert of the classes: the same statement and column
-    defaults, without the ORM's bookkeeping for each row (a tenth of the write, profiled on 5,000 rows).
-    """
-    await session.execute(insert(Petition.__table__), petitions)
-    if petitioners:
-        await session.execute(insert(Petitioner.__table__), petitioners)

@@ -15,17 +15,14 @@ from pydantic import ValidationError
 
 from services.intake.meetings import service as meeting_service
 from services.intake.meetings.models import Meeting
-from services.intake.petitions import import_repository
-from services.intake.petitions import repository as petition_repository
-from services.intake.petitions.codes import code_year, format_code
+from services.intake.petitions import import_repository, recording
 from services.intake.petitions.importer import Row
 from services.intake.petitions.models import ImportRecord
+from services.intake.petitions.recording import Accepted
 from services.intake.petitions.schemas import PetitionCreate
-from services.intake.petitions.search import code_token
 from shared.auth import Principal
 from shared.catalog import Catalog
 from shared.errors import FieldError, ProblemError
-from shared.events import PetitionReceived
 from shared.persistence import utcnow
 from shared.text import fold, search_terms
 from shared.unit_of_work import UnitOfWork
@@ -193,29 +190,12 @@ async def import_rows(uow: UnitOfWork, upload: ImportFile, default_meeting_id: u
 
 
 async def _write(uow: UnitOfWork, accepted: list[Checked], user: Principal, code_timezone: str) -> list[dict]:
-    """The accepted rows in bulk: one block of consecutive codes, then one insert per table."""
-    if not accepted:
-        return []
-    now = utcnow()
-    year = code_year(now, code_timezone)
-    last = await petition_repository.take_numbers(uow.session, year, len(accepted))
-    petitions, petitioners, events, taken = [], [], [], []
-    for number, item in enumerate(accepted, start=last - len(accepted) + 1):
-        petition_id, code, meeting, payload = uuid.uuid4(), format_code(year, number), item.meeting, item.payload
-        petitions.append({
-            "id": petition_id, "code": code, "meeting_id": meeting.id, "session_id": meeting.session_id,
-            "unit_code": item.unit_code, "content": payload.content, "content_folded": item.folded,
-            "search_terms": f"{item.terms} {code_token(code)}", "topic": payload.topic,
-            "voters_count": payload.voters_count, "created_at": now, "created_by": user.sub})
-        petitioners += [{"id": uuid.uuid4(), "petition_id": petition_id, **p.model_dump()} for p in payload.petitioners]
-        events.append((petition_id, PetitionReceived(
-            code=code, session_id=meeting.session_id, meeting_id=meeting.id, meeting_kind=meeting.kind,
-            meeting_unit_code=meeting.unit_code, unit_code=item.unit_code, content=payload.content,
-            topic=payload.topic, voters_count=payload.voters_count, held_on=meeting.held_on, created_at=now)))
-        taken.append({"row": item.row, "petition_id": str(petition_id), "code": code})
-    await import_repository.add_petitions(uow.session, petitions, petitioners)
-    await uow.emit_all(events)
-    return taken
+    """The accepted rows in bulk, as the form's petitions are written (recording.write_all)."""
+    rows = await recording.write_all(
+        uow, [Accepted(item.payload, item.meeting, item.unit_code, user.sub) for item in accepted], code_timezone,
+        texts=[(item.folded, item.terms) for item in accepted])
+    return [{"row": item.row, "petition_id": str(row.petition["id"]), "code": row.petition["code"]}
+            for item, row in zip(accepted, rows, strict=True)]
 
 
 def _report(mode: str, total: int, taken: list, refused: list, committed: bool) -> dict:

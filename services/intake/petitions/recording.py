@@ -61,15 +61,16 @@ class Written:
     event: PetitionReceived
 
 
-def written(accepted: Accepted, code: str, now: datetime, terms: str | None = None) -> Written:
-    """The rows and the event of one petition numbered `code` (a form's or an import's)."""
+def written(accepted: Accepted, code: str, now: datetime, texts: tuple[str, str] | None = None) -> Written:
+    """The rows and the event of one petition numbered `code` (a form's or an import's); `texts` are its
+    folded content and search terms when already computed (an import does it off the event loop)."""
     petition_id, meeting, payload = uuid.uuid4(), accepted.meeting, accepted.payload
+    folded, terms = texts or (fold(payload.content), search_terms(payload.content))
     petition = {
         "id": petition_id, "code": code, "meeting_id": meeting.id, "session_id": meeting.session_id,
-        "unit_code": accepted.unit_code, "content": payload.content, "content_folded": fold(payload.content),
-        "search_terms": f"{terms if terms is not None else search_terms(payload.content)} {code_token(code)}",
-        "topic": payload.topic, "voters_count": payload.voters_count, "created_at": now,
-        "created_by": accepted.created_by}
+        "unit_code": accepted.unit_code, "content": payload.content, "content_folded": folded,
+        "search_terms": f"{terms} {code_token(code)}", "topic": payload.topic, "voters_count": payload.voters_count,
+        "created_at": now, "created_by": accepted.created_by}
     petitioners = [{"id": uuid.uuid4(), "petition_id": petition_id, **p.model_dump()} for p in payload.petitioners]
     event = PetitionReceived(
         code=code, session_id=meeting.session_id, meeting_id=meeting.id, meeting_kind=meeting.kind,
@@ -79,7 +80,7 @@ def written(accepted: Accepted, code: str, now: datetime, terms: str | None = No
 
 
 async def write_all(uow: UnitOfWork, accepted: list[Accepted], code_timezone: str,
-                    terms: list[str] | None = None) -> list[Written]:
+                    texts: list[tuple[str, str]] | None = None) -> list[Written]:
     """Accepted petitions in bulk: one block of consecutive codes, then one insert per table."""
     if not accepted:
         return []
@@ -87,7 +88,7 @@ async def write_all(uow: UnitOfWork, accepted: list[Accepted], code_timezone: st
     year = code_year(now, code_timezone)
     last = await petition_repository.take_numbers(uow.session, year, len(accepted))
     first = last - len(accepted) + 1
-    rows = [written(item, format_code(year, first + index), now, terms[index] if terms else None)
+    rows = [written(item, format_code(year, first + index), now, texts[index] if texts else None)
             for index, item in enumerate(accepted)]
     await petition_repository.add_many(uow.session, [r.petition for r in rows],
                                        [p for r in rows for p in r.petitioners])
