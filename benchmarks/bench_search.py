@@ -141,6 +141,7 @@ async def fill_postgres(engine, corpus: Corpus, count: int) -> None:
         raw.close()
     started = time.perf_counter()
     async with engine.begin() as connection:
+        await connection.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))  # the build sorts in memory
         await connection.execute(text("CREATE INDEX ix_petitions_search ON petitions USING gin (search_vector)"))
     print(f"  GIN index built in {time.perf_counter() - started:.0f} s", flush=True)
     async with engine.connect() as connection:
