@@ -132,6 +132,11 @@ SELECT month, coalesce(agency_code, 'unassigned'),
 FROM bench_changes GROUP BY 1, 2, 3, 4
 """
 
+MATTER_LEDGER = """
+INSERT INTO matter_counts (matter_id, delta)
+SELECT matter_id, count(*) FROM petitions WHERE matter_id IS NOT NULL GROUP BY matter_id
+"""
+
 
 async def generate(url: str, count: int, now: datetime) -> None:
     engine = make_engine(url)
@@ -148,7 +153,7 @@ async def generate(url: str, count: int, now: datetime) -> None:
         for label, statement in (("plan", PLAN), ("stages", STAGES), ("versions", VERSIONS),
                                  ("petitions", PETITIONS), ("changes", LEDGER_CHANGES),
                                  ("state ledger", STATE_LEDGER), ("topic ledger", TOPIC_LEDGER),
-                                 ("deadline ledger", DEADLINE_LEDGER)):
+                                 ("deadline ledger", DEADLINE_LEDGER), ("matter ledger", MATTER_LEDGER)):
             started = time.perf_counter()
             await connection.execute(text(statement), {k: v for k, v in params.items() if f":{k}" in statement})
             print(f"  generated {label} in {time.perf_counter() - started:.1f} s", flush=True)

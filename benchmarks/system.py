@@ -92,8 +92,11 @@ class System:
 
     def _start_service(self, name: str, nats_url: str) -> None:
         port = free_port()
+        # The per-token write and import limits (10 writes a second by default) are off: one token drives
+        # the whole load here, and the figures are of the system's capacity, not of the limiter.
         env = dict(os.environ, RUN_DIR=str(self.dir), NATS_URL=nats_url, PORT=str(port),
-                   DATABASE_URL=self.db_urls[name], JWT_SECRET_FILE=str(self.dir / "jwt-secret"))
+                   DATABASE_URL=self.db_urls[name], JWT_SECRET_FILE=str(self.dir / "jwt-secret"),
+                   RATE_LIMIT_WRITES_PER_MINUTE="0", RATE_LIMIT_IMPORTS_PER_MINUTE="0")
         command = [sys.executable, "-m", "uvicorn", "--factory", f"services.{name}.app:create_app",
                    "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
         self.processes[name] = self._spawn(name, command, env)

@@ -97,7 +97,7 @@ def drain(system: System, timeout: float) -> dict:
         time.sleep(0.25)
     seconds = max(stable_since - started, 1e-9)
     return {"seconds": seconds, "assigned": last[1] - first_assigned, "caught_up": last[0] == received,
-            "backlog": received - last[0]}
+            "backlog": received - last[0], "received": received}
 
 
 def import_file(rows: int, kind: str) -> tuple[str, bytes]:

@@ -108,6 +108,11 @@ def forbidden(detail: str) -> ProblemError:
     return ProblemError(403, detail, type="/problems/forbidden")
 
 
+def unavailable(detail: str) -> ProblemError:
+    """Not now, through no fault of the request: answered 503 with Retry-After, nothing written."""
+    return ProblemError(503, detail, type="/problems/unavailable")
+
+
 def problem_response(problem: ProblemError, headers: dict | None = None) -> JSONResponse:
     body = {
         "type": problem.type,
@@ -151,7 +156,7 @@ def http_problem(exc: StarletteHTTPException) -> ProblemError:
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(_request: Request, exc: ProblemError):
-        return problem_response(exc)
+        return problem_response(exc, headers={"Retry-After": str(RETRY_AFTER_SECONDS)} if exc.status == 503 else None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError):

@@ -53,6 +53,10 @@ class ServiceMetrics:
         self.redeliveries = Counter("events_redelivered_total",
                                     "Messages handed out again (after a nak, an ack wait or a killed replica)",
                                     ["consumer"], registry=self.registry)
+        # Intake's group commit: how many new petitions share a transaction (1 when the load is light).
+        self.petitions_per_transaction = Histogram(
+            "petitions_per_transaction", "New petitions recorded together in one transaction",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256), registry=self.registry)
         self.service = service
 
 

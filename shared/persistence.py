@@ -117,19 +117,22 @@ def service_base() -> ServiceBase:
     return ServiceBase(Base, OutboxMessage, InboxEntry, IdempotencyRecord)
 
 
-def upsert(session, table, rows: dict | Sequence[dict], key: Sequence | None = None,
+def upsert(session, table, rows: dict | Sequence[dict] | None, key: Sequence | None = None,
            update: Callable[[object], dict] | None = None, when: Callable[[object], object] | None = None):
     """INSERT `rows`; where a row's `key` already exists, do nothing, or set `update(excluded)` on it
     (only where `when(excluded)` holds, if given).
 
     `session` is any session or connection (sync or async); `excluded` names the values that were refused.
-    The statement can still take .returning(...).
+    The statement can still take .returning(...). With `rows=None` the statement has no values: hand the
+    rows to execute() (`session.execute(statement, rows)`), one statement compiled once and run as an
+    executemany, where a VALUES list is compiled again for every number of rows (a consumer's batches).
     """
     dialect = session.bind.dialect.name
     if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - not a supported deployment
         raise RuntimeError(f"no insert-on-conflict for {dialect}")
     table = table if isinstance(table, Table) else table.__table__
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table).values(rows)
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    insert = insert if rows is None else insert.values(rows)
     if update is None:
         return insert.on_conflict_do_nothing(index_elements=key)
     return insert.on_conflict_do_update(index_elements=key, set_=update(insert.excluded),

@@ -184,7 +184,13 @@ async def get_runtime(request: Request) -> ServiceRuntime:
     return request.app.state.runtime
 
 
-def get_settings(request: Request) -> ServiceSettings:
+# Every dependency is `async def`, even one that only reads a field: FastAPI runs a plain `def`
+# dependency in its thread pool, a hand-off to a thread and back on every request (py-spy under load).
+async def request_time() -> datetime:
+    return utcnow()
+
+
+async def get_settings(request: Request) -> ServiceSettings:
     """The service's settings; each service types them: Annotated[ItsSettings, Depends(get_settings)]."""
     return request.app.state.runtime.settings
 
@@ -197,4 +203,4 @@ async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
 RuntimeDep = Annotated[ServiceRuntime, Depends(get_runtime)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 # The one clock of a request: the same instant for everything it decides (deadlines, overdue, report month).
-Now = Annotated[datetime, Depends(utcnow)]
+Now = Annotated[datetime, Depends(request_time)]

@@ -59,8 +59,8 @@ class UnitOfWork:
         """Record inbound event ids in one statement; the ones this consumer had not applied before."""
         table = self._inbox_model.__table__
         rows = [{"consumer": consumer, "event_id": str(event_id)} for event_id in dict.fromkeys(event_ids)]
-        stmt = upsert(self.session, table, rows).returning(table.c.event_id)
-        return {uuid.UUID(value) for value in (await self.session.scalars(stmt))}
+        stmt = upsert(self.session, table, None).returning(table.c.event_id)
+        return {uuid.UUID(value) for value in (await self.session.scalars(stmt, rows))}
 
     async def commit(self) -> None:
         await self.session.commit()

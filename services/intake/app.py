@@ -4,10 +4,11 @@ from fastapi import FastAPI
 
 from services.intake.base import InboxEntry, OutboxMessage
 from services.intake.catalog import catalog_consumer_spec
-from services.intake.dependencies import IntakeContext
+from services.intake.dependencies import IntakeContext, intake_catalog
 from services.intake.meetings.router import router as meetings_router
 from services.intake.petitions.handlers import OUTCOME_CONSUMER
 from services.intake.petitions.import_jobs import ImportJobs
+from services.intake.petitions.recording import PetitionWriter
 from services.intake.petitions.repeats import WordRarity
 from services.intake.petitions.router import router as petitions_router
 from services.intake.sessions.router import router as sessions_router
@@ -21,7 +22,12 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
 
     async def on_start(runtime: ServiceRuntime) -> None:
-        runtime.context = IntakeContext(word_rarity=WordRarity(), import_jobs=ImportJobs())
+        catalog = intake_catalog(settings)
+        writer = PetitionWriter(runtime.uow, lambda uow: catalog(uow.session), settings.code_timezone,
+                                observe_group=runtime.metrics.petitions_per_transaction.observe)
+        runtime.tasks.append(writer.start())
+        runtime.context = IntakeContext(word_rarity=WordRarity(), catalog=catalog, import_jobs=ImportJobs(),
+                                        petition_writer=writer)
 
     definition = ServiceDefinition(
         title="Tiếp nhận kiến nghị cử tri (intake)",

@@ -18,7 +18,7 @@ class RoutingState:
     training: BackgroundTraining
 
 
-def routing_state(runtime: RuntimeDep) -> RoutingState:
+async def routing_state(runtime: RuntimeDep) -> RoutingState:
     return runtime.context
 
 

@@ -15,26 +15,26 @@ if TYPE_CHECKING:  # these modules import this one
     from services.web.proxy import Upstreams
 
 
-def web_settings(request: Request) -> WebSettings:
+async def web_settings(request: Request) -> WebSettings:
     return request.app.state.settings
 
 
-def upstreams(request: Request) -> Upstreams:
+async def upstreams(request: Request) -> Upstreams:
     return request.app.state.upstreams
 
 
-def accounts(request: Request) -> AccountService:
+async def accounts(request: Request) -> AccountService:
     return request.app.state.accounts
 
 
-def oidc_provider(request: Request) -> Provider | None:
+async def oidc_provider(request: Request) -> Provider | None:
     return request.app.state.oidc
 
 
-def jwt_secret(request: Request) -> bytes | None:
+async def jwt_secret(request: Request) -> bytes | None:
     return request.app.state.jwt_secret
 
 
-def now(request: Request) -> datetime:
+async def now(request: Request) -> datetime:
     """The web's clock (tests move it to see sessions expire)."""
     return request.app.state.clock()

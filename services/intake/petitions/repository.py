@@ -42,13 +42,6 @@ async def add_many(session: AsyncSession, petitions: list[dict], petitioners: li
         await session.execute(insert_into(Petitioner), petitioners)
 
 
-async def add(session: AsyncSession, petition: Petition, petitioners: list[Petitioner]) -> None:
-    session.add(petition)
-    await session.flush()
-    session.add_all(petitioners)
-    await session.flush()
-
-
 async def replace_petitioners(session: AsyncSession, petition_id: uuid.UUID, petitioners: list[Petitioner]) -> None:
     """A correction of who raised the petition (the change record keeps the previous ones)."""
     await session.execute(delete(Petitioner).where(Petitioner.petition_id == petition_id))

@@ -24,8 +24,8 @@ from services.intake.dependencies import (
     CatalogDep,
     CatalogReader,
     ImportJobsDep,
+    PetitionWriterDep,
     RarityDep,
-    SettingsDep,
 )
 from services.intake.petitions import (
     corrections,
@@ -82,16 +82,9 @@ def _out(petition: Petition, petitioners: list[Petitioner] | None, user: Princip
 
 
 @router.post("/petitions", status_code=201, response_model=PetitionOut, response_model_exclude_none=False)
-async def create_petition(payload: PetitionCreate, uow: UowDep, user: Writer, idempotency: IdempotencyDep,
-                          settings: SettingsDep, catalog: CatalogDep):
-    if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
-        return first
-    petition, petitioners = await petition_service.create_petition(uow, payload, user, await catalog(),
-                                                                   settings.code_timezone)
-    answer = _out(petition, petitioners, user)
-    await remember(uow, IdempotencyRecord, idempotency, user.sub, 201, answer)
-    await uow.commit()
-    return answer
+async def create_petition(payload: PetitionCreate, user: Writer, idempotency: IdempotencyDep,
+                          writer: PetitionWriterDep):
+    return await writer.record(payload, user, idempotency)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,62 +1,17 @@
-"""Petition use cases: record, list, link repeats (search: search_service; repeats: repeats_service)."""
+"""Petition use cases: read, list, link repeats (new ones: recording; search: search_service; repeats: repeats_service)."""
 
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake.meetings import service as meeting_service
-from services.intake.meetings.models import Meeting
 from services.intake.petitions import repository as petition_repository
-from services.intake.petitions.codes import code_year, format_code
 from services.intake.petitions.models import Petition, Petitioner, PetitionLink
 from services.intake.petitions.repository import PetitionFilters
-from services.intake.petitions.schemas import PetitionCreate
 from shared.auth import Principal
-from shared.catalog import Catalog
 from shared.errors import conflict, invalid
-from shared.events import PetitionLinked, PetitionReceived, PetitionUnlinked
+from shared.events import PetitionLinked, PetitionUnlinked
 from shared.pagination import decode_cursor, page_of
-from shared.persistence import utcnow
-from shared.text import fold
 from shared.unit_of_work import UnitOfWork
-
-async def resolve_meeting(db: AsyncSession, payload: PetitionCreate, catalog: Catalog) -> tuple[Meeting, str]:
-    """The petition's meeting and unit, or a 422 naming the field at fault."""
-    meeting = await meeting_service.get_meeting(db, payload.meeting_id)
-    if meeting is None:
-        raise invalid("meeting_id", f"Buổi tiếp xúc {payload.meeting_id} không tồn tại")
-    if meeting.withdrawn:
-        raise invalid("meeting_id", f"Buổi tiếp xúc ngày {meeting.held_on:%d/%m/%Y} đã bị rút: không nhận thêm kiến nghị")
-    unit_code = payload.unit_code or meeting.unit_code
-    if unit_code not in catalog.units:
-        raise invalid("unit_code", f"Mã đơn vị hành chính {unit_code} không có trong danh mục")
-    return meeting, unit_code
-
-
-async def record_petition(uow: UnitOfWork, payload: PetitionCreate, meeting: Meeting, unit_code: str,
-                          user: Principal, code_timezone: str) -> tuple[Petition, list[Petitioner]]:
-    now = utcnow()
-    year = code_year(now, code_timezone)
-    number = await petition_repository.take_next_number(uow.session, year)
-    petition = Petition(
-        id=uuid.uuid4(), code=format_code(year, number), meeting_id=meeting.id, session_id=meeting.session_id,
-        unit_code=unit_code, content=payload.content, content_folded=fold(payload.content), topic=payload.topic,
-        voters_count=payload.voters_count, created_at=now, created_by=user.sub,
-    )
-    petitioners = [Petitioner(petition_id=petition.id, **p.model_dump()) for p in payload.petitioners]
-    await petition_repository.add(uow.session, petition, petitioners)
-    uow.emit(petition.id, PetitionReceived(
-        code=petition.code, session_id=meeting.session_id, meeting_id=meeting.id, meeting_kind=meeting.kind,
-        meeting_unit_code=meeting.unit_code, unit_code=unit_code, content=petition.content, topic=petition.topic,
-        voters_count=petition.voters_count, held_on=meeting.held_on, created_at=now,
-    ))
-    return petition, petitioners
-
-
-async def create_petition(uow: UnitOfWork, payload: PetitionCreate, user: Principal, catalog: Catalog,
-                          code_timezone: str) -> tuple[Petition, list[Petitioner]]:
-    meeting, unit_code = await resolve_meeting(uow.session, payload, catalog)
-    return await record_petition(uow, payload, meeting, unit_code, user, code_timezone)
 
 
 async def get_petition(db: AsyncSession, petition_id: uuid.UUID) -> Petition | None:

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.monitoring.tracking.models import (
     DeadlineCount,
+    MatterCount,
     Petition,
     StateCount,
     TopicCount,
@@ -88,10 +89,20 @@ async def entered_between(session: AsyncSession, status: str, start: datetime, e
 
 
 async def repeated_matters(session: AsyncSession, at: datetime, limit: int) -> tuple[int, int, list[dict]]:
-    """(petitions in repeated matters, repeated matters, the most repeated) among petitions received by `at`."""
-    per_matter = (select(Petition.matter_id, func.count().label("petitions"))
-                  .where(Petition.matter_id.is_not(None), Petition.received_at <= at)
-                  .group_by(Petition.matter_id).having(func.count() > 1).subquery())
+    """(petitions in repeated matters, repeated matters, the most repeated) among petitions received by `at`.
+
+    A matter's petitions by `at` are its petitions now (the matters' ledger) less those received after
+    `at`: for a recent month a few index entries, instead of counting every petition by matter.
+    """
+    repeated = MatterCount.delta > 1  # a matter has never had more petitions by `at` than now
+    later = (select(Petition.matter_id, func.count().label("later"))
+             .where(Petition.matter_id.is_not(None), Petition.received_at > at,  # IS NOT NULL: the partial index
+                    Petition.matter_id.in_(select(MatterCount.matter_id).where(repeated)))
+             .group_by(Petition.matter_id).subquery())
+    petitions = (MatterCount.delta - func.coalesce(later.c.later, 0)).label("petitions")
+    per_matter = (select(MatterCount.matter_id, petitions)
+                  .join(later, later.c.matter_id == MatterCount.matter_id, isouter=True)
+                  .where(repeated, petitions > 1).subquery())
     ranked = (select(per_matter.c.matter_id, per_matter.c.petitions,
                      func.count().over().label("matters"), func.sum(per_matter.c.petitions).over().label("in_matters"))
               .order_by(per_matter.c.petitions.desc(), per_matter.c.matter_id).limit(limit).subquery())

@@ -33,8 +33,8 @@ def _write_pending(session: Session) -> None:
             by_model.setdefault(model, []).append({**dict(key), "delta": delta})
     for model, rows in by_model.items():
         keys = [column for column in rows[0] if column != "delta"]
-        session.execute(upsert(session, model, rows, key=keys,
-                               update=lambda excluded, model=model: {"delta": model.delta + excluded.delta}))
+        session.execute(upsert(session, model, None, key=keys,
+                               update=lambda excluded, model=model: {"delta": model.delta + excluded.delta}), rows)
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -43,7 +43,7 @@ async def apply_received(session: AsyncSession, petition_id: uuid.UUID, data: Pe
         matter_id = await petition_repository.matter_of(session, data.repeat_of) or data.repeat_of
     petition = Petition(
         id=petition_id, code=data.code, unit_code=data.unit_code, topic=data.topic,
-        received_at=data.created_at, disputed=False, matter_id=matter_id, repeat_of=data.repeat_of,
+        received_at=data.created_at, disputed=False, repeat_of=data.repeat_of,
         changed_at=data.created_at, routing_seq=0, status_version=0, link_seq=0,
     )
     details = {"code": data.code, "unit_code": data.unit_code, "meeting_kind": data.meeting_kind,
@@ -51,6 +51,7 @@ async def apply_received(session: AsyncSession, petition_id: uuid.UUID, data: Pe
                "repeat_of": data.repeat_of}
     step = PetitionLifecycle(petition).receive(data.created_at, source, details)
     petition_repository.add(session, petition)
+    petition_repository.move_to_matter(session, petition, matter_id)
     if matter_id:
         await petition_repository.set_matter(session, [data.repeat_of, matter_id], matter_id)
     await history.record(session, petition, step, tz, event_id=event_id)
@@ -72,7 +73,7 @@ async def apply_linked(session: AsyncSession, petition_id: uuid.UUID, data: Peti
         return  # an older link than one already applied
     petition.link_seq = sequence if sequence is not None else petition.link_seq
     petition.repeat_of = data.earlier_id
-    petition.matter_id = data.matter_id
+    petition_repository.move_to_matter(session, petition, data.matter_id)
     await petition_repository.set_matter(session, [data.earlier_id, data.matter_id], data.matter_id)
     await history.record(session, petition, history.unversioned(
         "linked", at, data.by, data.model_dump(mode="json", exclude={"by"})), tz, event_id=event_id)
@@ -86,7 +87,8 @@ async def apply_unlinked(session: AsyncSession, petition_id: uuid.UUID, data: Pe
         return  # a link or unlink newer than this one was applied already
     petition.link_seq = sequence if sequence is not None else petition.link_seq
     petition.repeat_of = None
-    petition.matter_id = petition.id if await petition_repository.has_repeats(session, petition.id) else None
+    heads_own = await petition_repository.has_repeats(session, petition.id)
+    petition_repository.move_to_matter(session, petition, petition.id if heads_own else None)
     await history.record(session, petition, history.unversioned(
         "unlinked", at, data.by, data.model_dump(mode="json", exclude={"by"})), tz, event_id=event_id)
 

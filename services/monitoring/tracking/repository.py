@@ -13,6 +13,7 @@ from services.monitoring.tracking import ledger_buffer
 from services.monitoring.tracking.lifecycle import Posting
 from services.monitoring.tracking.models import (
     DeadlineCount,
+    MatterCount,
     Petition,
     PetitionVersion,
     StateCount,
@@ -145,11 +146,27 @@ async def matter_of(session: AsyncSession, petition_id: uuid.UUID) -> uuid.UUID 
 
 
 async def set_matter(session: AsyncSession, petition_ids: list[uuid.UUID], matter_id: uuid.UUID) -> None:
-    """Mark the petitions as belonging to a repeated matter (the head included)."""
-    await session.execute(
+    """Mark the petitions as belonging to a repeated matter (the head included); the matter counts those that joined."""
+    joined = await session.execute(
         update(Petition).where(Petition.id.in_(petition_ids), Petition.matter_id.is_(None))
-        .values(matter_id=matter_id)
+        .values(matter_id=matter_id).returning(Petition.id)
     )
+    count_in_matter(session, matter_id, len(joined.all()))
+
+
+def move_to_matter(session: AsyncSession, petition: Petition, matter_id: uuid.UUID | None) -> None:
+    """Set the petition's matter, taking it off its former matter's count and onto the new one's."""
+    if petition.matter_id == matter_id:
+        return
+    count_in_matter(session, petition.matter_id, -1)
+    count_in_matter(session, matter_id, +1)
+    petition.matter_id = matter_id
+
+
+def count_in_matter(session: AsyncSession, matter_id: uuid.UUID | None, delta: int) -> None:
+    """Post to the matters' ledger, written with the other ledgers at commit (same transaction)."""
+    if matter_id is not None and delta:
+        ledger_buffer.add(session, MatterCount, {"matter_id": matter_id}, delta)
 
 
 async def has_repeats(session: AsyncSession, petition_id: uuid.UUID) -> bool:

@@ -4,17 +4,13 @@ The model's probability alone is over-sure on petitions unlike the invented ones
 often confidently wrong), so a second, small logistic regression learns from cross-validated
 outcomes how often a decision with these traits was right: how sure the model was, by how much it
 beat the runner-up, whether the model and the rules agree, how the petition is written, which level.
+It is fitted with scikit-learn in training (fitting.py) and kept here as its coefficients.
 """
 
 import math
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
-from threadpoolctl import threadpool_limits
 
 
 @dataclass(frozen=True)
@@ -35,30 +31,21 @@ class Traits:
                 f"place={self.place_source}": 1.0}
 
 
+@dataclass
 class Calibrator:
-    def __init__(self):
-        self.vectorizer = DictVectorizer()
-        self.regression = LogisticRegression(C=1.0, max_iter=1000)
-        self.constant: float | None = None  # all outcomes right (or all wrong): nothing to learn
+    """A fitted logistic regression over the traits (fitting.fit_calibrator), as plain numbers."""
 
-    def fit(self, traits: list[Traits], right: list[bool]) -> "Calibrator":
-        labels = np.asarray(right, dtype=int)
-        if labels.min() == labels.max():
-            self.constant = float(labels[0])
-            return self
-        matrix = self.vectorizer.fit_transform([t.features() for t in traits])
-        with warnings.catch_warnings(), threadpool_limits(limits=1):
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            self.regression.fit(matrix, labels)
-        return self
+    vocabulary: dict[str, int] = field(default_factory=dict)  # trait feature → coefficient
+    coef: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    intercept: float = 0.0
+    constant: float | None = None  # all outcomes right (or all wrong): nothing to learn
 
     def confidence(self, traits: list[Traits]) -> list[float]:
         """P(right) for each; the logistic function by hand (predict_proba's checks cost more than the sum)."""
         if self.constant is not None:
             return [self.constant] * len(traits)
-        vocabulary, coef = self.vectorizer.vocabulary_, self.regression.coef_[0]
-        intercept = float(self.regression.intercept_[0])
-        scores = [intercept + sum(coef[vocabulary[k]] * v for k, v in t.features().items() if k in vocabulary)
+        vocabulary, coef = self.vocabulary, self.coef
+        scores = [self.intercept + sum(coef[vocabulary[k]] * v for k, v in t.features().items() if k in vocabulary)
                   for t in traits]
         return [1.0 / (1.0 + math.exp(-score)) for score in scores]
 

@@ -28,9 +28,10 @@ class ClassifierHolder:
         return self.classifier is not None and (self.revision, self.model_version) == (revision, model_version)
 
     def rebuild(self, revision: int, units: list[UnitRecord], agencies: list[AgencyRecord],
-                model: ActiveModel | None) -> Classifier:
+                model: ActiveModel | None, version_id: int | None) -> Classifier:
+        """`version_id` is the active version; `model` is None when there is none or it cannot be read."""
         self.rules = Classifier(self.rulebook, units, agencies, province=self.province,
                                 rules_threshold=self.rules_threshold)
         self.classifier = self.rules.with_model(model)
-        self.revision, self.model_version = revision, model.version if model else None
+        self.revision, self.model_version = revision, version_id
         return self.classifier

@@ -1,4 +1,4 @@
-"""The statistical half of routing: linear models over folded words and the rules' signals.
+"""The statistical half of routing: linear models over folded words and the rules' signals, as plain arrays.
 
 Two multinomial logistic regressions share one feature space (folded words and word pairs with places
 masked, the rules' signals): one ranks routes (level + kind of agency), the other topics. The route the
@@ -6,28 +6,33 @@ rules decide keeps a prior (RULE_PRIOR times how often that rule was right in tr
 hundred petitions the model overrules the readable rules only where it is clearly surer, or where
 people's corrections keep overruling that rule. How often a decision is right is learnt apart
 (calibration.py), and the threshold for automatic assignment is chosen out of fold (training.py).
+
+Fitting needs scikit-learn (fitting.py, in a training process only); a fitted model is served from the
+arrays here, so the routing service never imports it (importing scikit-learn alone costs ~135 MB).
 """
 
-import pickle
-import warnings
+import io
+import json
+import re
+import zipfile
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from threadpoolctl import threadpool_limits
 
-# Chosen by 5-fold cross-validation over every labelled set (grid: prior 0.3-2.0, C 3-30, real weight 1-6):
-# the rules' route is overruled only where the model is much surer or people keep correcting that rule.
-ROUTE_C = 3.0
-TOPIC_C = 10.0
+from services.routing.classification.calibration import Calibrator
+
 RULE_PRIOR = 1.6  # probability mass added to the rules' route (times the rule's reliability), then renormalised
 TOPIC_PRIOR = 0.5  # the same for the rules' topic (topic words are written for the topics)
 RELIABILITY_PRIOR = (4.0, 1.0)  # Beta pseudo-counts (right, wrong): a rule seldom seen is trusted at 0.8
 NO_TOPIC = "-"
+FORMAT = "routing-linear/1"  # of the stored bytes; a version stored in another format is retrained at start
+# scikit-learn's default token pattern, which the word vectorizer is fitted with (fitting.py).
+WORD_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+class UnreadableModel(ValueError):
+    """Stored bytes that are not a model of this FORMAT (a version from an older release)."""
 
 
 @dataclass(frozen=True)
@@ -38,37 +43,31 @@ class ModelInput:
     deciding_rule: str = ""  # which rule decides it
 
 
+def word_grams(words: str) -> list[str]:
+    """Words and word pairs, as the fitted vectorizer reads them (lower-cased, tokens of two characters or more)."""
+    tokens = WORD_TOKEN.findall(words.lower())
+    return tokens + [f"{first} {second}" for first, second in pairwise(tokens)]
+
+
+@dataclass
 class RouteModel:
-    def __init__(self):
-        self.word_vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-        self.signal_vectorizer = DictVectorizer()
-        self.routes = LogisticRegression(C=ROUTE_C, max_iter=2000)
-        self.topics = LogisticRegression(C=TOPIC_C, max_iter=2000)
-        self.calibrator = None  # set by training (calibration.Calibrator), from out-of-fold outcomes
-        self.reliability: dict[str, float] = {}  # per deciding rule: how often its route was the label
+    """A fitted model's arithmetic for one petition: tf-idf weights, two softmaxes, the rules' reliability.
 
-    def _matrix(self, inputs: list[ModelInput], fit: bool) -> csr_matrix:
-        words = [i.words for i in inputs]
-        signals = [i.signals for i in inputs]
-        if fit:
-            parts = [self.word_vectorizer.fit_transform(words), self.signal_vectorizer.fit_transform(signals)]
-        else:
-            parts = [self.word_vectorizer.transform(words), self.signal_vectorizer.transform(signals)]
-        return hstack(parts, format="csr")
+    scikit-learn's vectorizers and predict_proba cost about 3 ms a petition, nearly all of it input
+    validation; the same sums here take a few tens of microseconds. A test holds them equal.
+    """
 
-    def fit(self, inputs: list[ModelInput], routes: list[str], topics: list[str | None],
-            weights: list[float]) -> "RouteModel":
-        matrix = self._matrix(inputs, fit=True)
-        sample_weight = np.asarray(weights, dtype=float)
-        # One BLAS thread: on small matrices more threads only contend (4 s instead of 0.7 s on two cores).
-        with warnings.catch_warnings(), threadpool_limits(limits=1):
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            self.routes.fit(matrix, routes, sample_weight=sample_weight)
-            self.topics.fit(matrix, [t or NO_TOPIC for t in topics], sample_weight=sample_weight)
-        self.reliability = _reliability(inputs, routes, weights)
-
-        self.scorer = LinearScorer.of(self)
-        return self
+    vocabulary: dict[str, int]  # word or word pair → column
+    idf: np.ndarray
+    signal_vocabulary: dict[str, int]  # signal → column after the words
+    route_classes: list[str]
+    route_coef: np.ndarray  # (routes, columns)
+    route_intercept: np.ndarray
+    topic_classes: list[str]
+    topic_coef: np.ndarray
+    topic_intercept: np.ndarray
+    reliability: dict[str, float]  # per deciding rule: how often its route was the label
+    calibrator: Calibrator | None = None  # set by training, from out-of-fold outcomes
 
     def rule_reliability(self, rule: str) -> float:
         right, wrong = RELIABILITY_PRIOR
@@ -76,57 +75,15 @@ class RouteModel:
 
     def rank(self, item: ModelInput) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
         """(routes, topics), each sorted by probability, most likely first."""
-        indices, values = self.scorer.vector(item)
-        return (_sorted(self.routes.classes_, self.scorer.routes(indices, values)),
-                _sorted(self.topics.classes_, self.scorer.topics(indices, values)))
+        indices, values = self._vector(item)
+        routes = _softmax(self.route_coef[:, indices] @ values + self.route_intercept)
+        topics = _softmax(self.topic_coef[:, indices] @ values + self.topic_intercept)
+        return by_probability(self.route_classes, routes), by_probability(self.topic_classes, topics)
 
-    def rank_many(self, items: list[ModelInput]) -> list[tuple[list[tuple[str, float]], list[tuple[str, float]]]]:
-        matrix = self._matrix(items, fit=False)
-        routes, topics = self.routes.predict_proba(matrix), self.topics.predict_proba(matrix)
-        return [(_sorted(self.routes.classes_, r), _sorted(self.topics.classes_, t)) for r, t in zip(routes, topics)]
-
-    def dumps(self) -> bytes:
-        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
-
-    @staticmethod
-    def loads(blob: bytes) -> "RouteModel":
-        # Only our own database holds these bytes (written by training); never load a model from a user.
-        model = pickle.loads(blob)  # noqa: S301
-        if not isinstance(model, RouteModel):
-            raise TypeError("the stored routing model is not a RouteModel")
-        return model
-
-
-@dataclass
-class LinearScorer:
-    """The fitted models' arithmetic for one petition, without scikit-learn's per-call checks.
-
-    Classifying one petition through the vectorizers and predict_proba costs about 3 ms, nearly all of it
-    input validation; the same tf-idf weights and softmax here take a few tens of microseconds. A test
-    holds it equal to predict_proba.
-    """
-
-    analyzer: object
-    vocabulary: dict[str, int]
-    idf: np.ndarray
-    signal_vocabulary: dict[str, int]
-    signal_offset: int
-    route_coef: np.ndarray
-    route_intercept: np.ndarray
-    topic_coef: np.ndarray
-    topic_intercept: np.ndarray
-
-    @classmethod
-    def of(cls, model: "RouteModel") -> "LinearScorer":
-        words = model.word_vectorizer
-        return cls(words.build_analyzer(), words.vocabulary_, words.idf_, model.signal_vectorizer.vocabulary_,
-                   len(words.vocabulary_), np.asarray(model.routes.coef_), np.asarray(model.routes.intercept_),
-                   np.asarray(model.topics.coef_), np.asarray(model.topics.intercept_))
-
-    def vector(self, item: ModelInput) -> tuple[np.ndarray, np.ndarray]:
+    def _vector(self, item: ModelInput) -> tuple[np.ndarray, np.ndarray]:
         counts: dict[int, int] = {}
-        for token in self.analyzer(item.words):
-            index = self.vocabulary.get(token)
+        for gram in word_grams(item.words):
+            index = self.vocabulary.get(gram)
             if index is not None:
                 counts[index] = counts.get(index, 0) + 1
         word_indices = np.fromiter(counts, dtype=int, count=len(counts))
@@ -134,36 +91,58 @@ class LinearScorer:
         norm = np.sqrt(np.dot(weights, weights))
         if norm > 0:
             weights = weights / norm
-        signals = [(self.signal_offset + self.signal_vocabulary[k], v) for k, v in item.signals.items()
+        offset = len(self.vocabulary)
+        signals = [(offset + self.signal_vocabulary[k], v) for k, v in item.signals.items()
                    if k in self.signal_vocabulary]
         indices = np.concatenate([word_indices, np.array([i for i, _ in signals], dtype=int)])
         values = np.concatenate([weights, np.array([v for _, v in signals], dtype=float)])
         return indices, values
 
-    def routes(self, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
-        return _softmax(self.route_coef[:, indices] @ values + self.route_intercept)
+    def dumps(self) -> bytes:
+        """Arrays and one JSON member in an .npz: loading runs no code (unlike a pickle)."""
+        calibrator = self.calibrator or Calibrator(constant=1.0)
+        meta = {"format": FORMAT, "vocabulary": _terms(self.vocabulary),
+                "signal_vocabulary": _terms(self.signal_vocabulary), "route_classes": self.route_classes,
+                "topic_classes": self.topic_classes, "reliability": self.reliability,
+                "calibrated": self.calibrator is not None, "calibrator_vocabulary": _terms(calibrator.vocabulary),
+                "calibrator_intercept": calibrator.intercept, "calibrator_constant": calibrator.constant}
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
+                            idf=self.idf, route_coef=self.route_coef, route_intercept=self.route_intercept,
+                            topic_coef=self.topic_coef, topic_intercept=self.topic_intercept,
+                            calibrator_coef=calibrator.coef)
+        return buffer.getvalue()
 
-    def topics(self, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
-        return _softmax(self.topic_coef[:, indices] @ values + self.topic_intercept)
+    @staticmethod
+    def loads(blob: bytes) -> "RouteModel":
+        try:
+            with np.load(io.BytesIO(blob), allow_pickle=False) as stored:
+                arrays = {name: stored[name] for name in stored.files}
+            meta = json.loads(arrays["meta"].tobytes())
+        except (ValueError, KeyError, OSError, EOFError, zipfile.BadZipFile) as exc:  # a pickle of an older release
+            raise UnreadableModel(f"the stored routing model is not {FORMAT}: {type(exc).__name__}") from exc
+        if meta.get("format") != FORMAT:
+            raise UnreadableModel(f"the stored routing model is {meta.get('format')!r}, not {FORMAT}")
+        calibrator = Calibrator(_columns(meta["calibrator_vocabulary"]), arrays["calibrator_coef"],
+                                meta["calibrator_intercept"], meta["calibrator_constant"])
+        return RouteModel(_columns(meta["vocabulary"]), arrays["idf"], _columns(meta["signal_vocabulary"]),
+                          meta["route_classes"], arrays["route_coef"], arrays["route_intercept"],
+                          meta["topic_classes"], arrays["topic_coef"], arrays["topic_intercept"],
+                          meta["reliability"], calibrator if meta["calibrated"] else None)
+
+
+def _terms(vocabulary: dict[str, int]) -> list[str]:
+    """A vocabulary as its terms in column order (columns run 0..n-1)."""
+    return sorted(vocabulary, key=vocabulary.__getitem__)
+
+
+def _columns(terms: list[str]) -> dict[str, int]:
+    return {term: column for column, term in enumerate(terms)}
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:
     exponentials = np.exp(scores - scores.max())
     return exponentials / exponentials.sum()
-
-
-def _reliability(inputs: list[ModelInput], routes: list[str], weights: list[float]) -> dict[str, float]:
-    """Per deciding rule, the weighted share of examples whose label is the rule's route (Beta-smoothed).
-
-    People's corrections weigh most, so a rule they keep overruling loses its say, and the words learnt
-    from the corrections decide.
-    """
-    right, total = {}, {}
-    for item, route, weight in zip(inputs, routes, weights):
-        total[item.deciding_rule] = total.get(item.deciding_rule, 0.0) + weight
-        right[item.deciding_rule] = right.get(item.deciding_rule, 0.0) + (weight if item.rule_route == route else 0.0)
-    prior_right, prior_wrong = RELIABILITY_PRIOR
-    return {rule: (right[rule] + prior_right) / (total[rule] + prior_right + prior_wrong) for rule in total}
 
 
 def with_rule_prior(routes: list[tuple[str, float]], rule_route: str, reliability: float) -> list[tuple[str, float]]:
@@ -186,6 +165,7 @@ def _with_prior(ranked: list[tuple[str, float]], favoured: str, mass: float) -> 
     return sorted(((label, p / total) for label, p in boosted.items()), key=lambda item: -item[1])
 
 
-def _sorted(classes, probabilities) -> list[tuple[str, float]]:
+def by_probability(classes, probabilities) -> list[tuple[str, float]]:
+    """(class, probability) pairs, most likely first."""
     order = np.argsort(-probabilities)
     return [(str(classes[i]), float(probabilities[i])) for i in order]

@@ -2,20 +2,20 @@
 
 Every figure here comes from out-of-fold predictions: a petition is scored by a model that never saw
 it. The threshold of a fold is chosen from the other folds' predictions, so the precision reported
-for automatic assignment is not chosen on the petitions it is measured on.
+for automatic assignment is not chosen on the petitions it is measured on. This module fits with
+scikit-learn (fitting.py): the routing service runs it in a child process (learning/training_child.py).
 """
 
-import hashlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from services.routing.classification.calibration import Calibrator
 from services.routing.classification.classifier import Classifier
 from services.routing.classification.decision import Candidate, Choice, PetitionInput
 from services.routing.classification.examples import LabelledExample
+from services.routing.classification.fitting import FittedRouteModel, fit_calibrator
 from services.routing.classification.model import ModelInput, RouteModel, topic_with_rules
 
 FOLDS = 5
@@ -70,7 +70,7 @@ class CrossValidation:
 
 @dataclass
 class TrainedModel:
-    model: RouteModel
+    model: RouteModel  # as served: plain arrays
     threshold: float
     validation: CrossValidation
     seconds: float
@@ -81,10 +81,11 @@ def model_inputs(classifier: Classifier, examples: list[LabelledExample]) -> lis
             for e in examples]
 
 
-def fit(classifier: Classifier, examples: list[LabelledExample], inputs: list[ModelInput] | None = None) -> RouteModel:
+def fit(classifier: Classifier, examples: list[LabelledExample],
+        inputs: list[ModelInput] | None = None) -> FittedRouteModel:
     inputs = inputs if inputs is not None else model_inputs(classifier, examples)
-    return RouteModel().fit(inputs, [e.route for e in examples], [e.topic for e in examples],
-                            [e.weight for e in examples])
+    return FittedRouteModel().fit(inputs, [e.route for e in examples], [e.topic for e in examples],
+                                  [e.weight for e in examples])
 
 
 def train(classifier: Classifier, examples: list[LabelledExample],
@@ -92,9 +93,9 @@ def train(classifier: Classifier, examples: list[LabelledExample],
     """A model on every example, its calibrator and threshold from a cross-validation of the same recipe."""
     started = time.perf_counter()
     validation = validation or cross_validate(classifier, examples)
-    model = fit(classifier, examples)
-    model.calibrator = Calibrator().fit([o.choice.traits for o in validation.outcomes],
-                                        [o.agency_ok for o in validation.outcomes])
+    model = fit(classifier, examples).served
+    model.calibrator = fit_calibrator([o.choice.traits for o in validation.outcomes],
+                                      [o.agency_ok for o in validation.outcomes])
     return TrainedModel(model, validation.threshold, validation, time.perf_counter() - started + validation.seconds)
 
 
@@ -121,7 +122,7 @@ def cross_validate(classifier: Classifier, examples: list[LabelledExample], fold
         model = fit(classifier, [examples[i] for i in train_rows], [inputs[i] for i in train_rows])
         for i, (routes, topics) in zip(test_rows, model.rank_many([inputs[i] for i in test_rows])):
             topic = topic_with_rules(topics, views[i].topic)
-            raw[i] = Outcome(examples[i], classifier.choose(views[i], routes, model), topic, fold)
+            raw[i] = Outcome(examples[i], classifier.choose(views[i], routes, model.served), topic, fold)
     outcomes = _calibrated([o for o in raw if o is not None], folds)
     thresholds = {f: choose_threshold([o for o in outcomes if o.fold != f]) for f in range(folds)}
     return CrossValidation(outcomes, thresholds, choose_threshold(outcomes), time.perf_counter() - started)
@@ -132,7 +133,7 @@ def _calibrated(outcomes: list[Outcome], folds: int) -> list[Outcome]:
     calibrated = []
     for fold in range(folds):
         others = [o for o in outcomes if o.fold != fold]
-        calibrator = Calibrator().fit([o.choice.traits for o in others], [o.agency_ok for o in others])
+        calibrator = fit_calibrator([o.choice.traits for o in others], [o.agency_ok for o in others])
         calibrated.extend(replace(o, choice=o.choice.calibrated(calibrator)) for o in outcomes if o.fold == fold)
     return calibrated
 
@@ -169,17 +170,3 @@ def _group_figures(validation: CrossValidation, items: list[Outcome]) -> dict:
         "automatic_precision": (sum(o.agency_ok for o in automatic) / len(automatic)) if automatic else None,
     }
 
-
-# Bump when the features or the model change: a stored version of another recipe is retrained at start.
-RECIPE = "rules+tfidf-words+calibrated/1"
-
-
-def fingerprint(examples: list[LabelledExample], classifier: Classifier) -> str:
-    """What a trained model depends on: the recipe, the examples, the rules and the catalog's units."""
-    digest = hashlib.sha256(RECIPE.encode())
-    for e in examples:
-        digest.update(f"{e.content}\x1f{e.unit_code}\x1f{e.route}\x1f{e.topic}\x1f{e.origin}\x1e".encode())
-    for rule in classifier.rulebook.rules:
-        digest.update(f"{rule.id}:{rule.priority}:{rule.outcome}:{[p for g in rule.when for p in str(g)]}".encode())
-    digest.update(",".join(sorted(classifier.gazetteer.units)).encode())
-    return digest.hexdigest()

@@ -1,7 +1,7 @@
 """Entry points that train: at start and on an admin's request (make retrain, POST /model-versions).
 
-Each reads in one unit of work, trains in a worker thread with no transaction open, and stores the
-version in a second unit of work, so routing keeps classifying meanwhile.
+Each reads in one unit of work, trains in a child process (training_process.py) with no transaction
+open, and stores the version in a second unit of work, so routing keeps classifying meanwhile.
 """
 
 import asyncio
@@ -28,13 +28,12 @@ async def ensure_model(uow_factory: Callable[[], UnitOfWork], holder: Classifier
     if not learning_service.is_stale(data, holder.rules):
         return holder.classifier
     if data.learnt:
-        candidate = await asyncio.to_thread(learning_service.train_candidate, holder.rules, data,
-                                            learning_service.BASE_TRAINER, True)
+        candidate = await learning_service.train_candidate(holder.rules, data, learning_service.BASE_TRAINER, True)
         async with uow_factory() as uow:
             await learning_service.store_candidate(uow.session, candidate)
             await uow.commit()
     else:
-        trained, key, base = await asyncio.to_thread(learning_service.base_model, holder)
+        trained, key, base = await learning_service.base_model(holder)
         async with uow_factory() as uow:
             await learning_service.store_base(uow.session, trained, key, base)
             await uow.commit()
@@ -46,7 +45,7 @@ async def retrain(uow_factory: Callable[[], UnitOfWork], holder: ClassifierHolde
                   by: str) -> learning_service.Retraining:
     async with uow_factory() as uow:
         data = await learning_service.training_data(uow.session, holder)
-    candidate = await asyncio.to_thread(learning_service.train_candidate, holder.rules, data, by)
+    candidate = await learning_service.train_candidate(holder.rules, data, by)
     async with uow_factory() as uow:
         outcome = await learning_service.store_candidate(uow.session, candidate)
         await uow.commit()
@@ -88,7 +87,7 @@ class BackgroundTraining:
             outcome = await retrain(uow_factory, holder, run.by)
             run.version_id, run.activated = outcome.version.id, outcome.activated
         except Exception as exc:  # noqa: BLE001 - a failed run is reported on GET /model-training
-            run.failed = type(exc).__name__
-            logger.error("routing retraining failed: %s", type(exc).__name__)
+            run.failed = getattr(exc, "kind", type(exc).__name__)  # the child's error type (TrainingFailed)
+            logger.error("routing retraining failed: %s", run.failed)
         finally:
             run.finished_at = utcnow()

@@ -1,9 +1,10 @@
 """Model versions: the base model trained at first start, people's decisions kept, retraining on demand.
 
-Training is CPU work of seconds: callers (handlers.py) read in one unit of work, train in a worker
-thread with no transaction open (SQLite would hold its write lock meanwhile), then store. A new
-version is activated only if, cross-validated on the same folds of every example, it is not worse
-than the recipe of the version active then (the same code on what that version had learnt).
+Training is CPU work of seconds: callers (handlers.py) read in one unit of work, train in a child
+process (training_process.py: scikit-learn never enters the service's memory) with no transaction open
+(SQLite would hold its write lock meanwhile), then store. A new version is activated only if,
+cross-validated on the same folds of every example, it is not worse than the recipe of the version
+active then (the same code on what that version had learnt).
 """
 
 import logging
@@ -17,15 +18,15 @@ from services.routing.classification.classifier import Classifier
 from services.routing.classification.decision import ActiveModel
 from services.routing.classification.examples import LabelledExample, agency_kind, base_examples
 from services.routing.classification.holder import ClassifierHolder
-from services.routing.classification.model import RouteModel
-from services.routing.classification.training import TrainedModel, cross_validate, figures, fingerprint, train
+from services.routing.classification.model import RouteModel, UnreadableModel
+from services.routing.classification.recipe import fingerprint
 from services.routing.learning import repository as learning_repository
+from services.routing.learning import training_process
 from services.routing.learning.models import ModelVersion, TrainingExample
 from shared.errors import not_found
 
 logger = logging.getLogger(__name__)
 BASE_TRAINER = "cài đặt"  # the version trained from the repository's labelled petitions at first start
-_trained_base: dict[str, TrainedModel] = {}  # per process, by fingerprint: replicas and tests train once
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ async def current_classifier(db: AsyncSession, holder: ClassifierHolder) -> Clas
     if holder.is_current(revision, version_id):
         return holder.classifier
     units, agencies = await catalog_service.records(db)
-    return holder.rebuild(revision, units, agencies, await _load(db, holder, version_id))
+    return holder.rebuild(revision, units, agencies, await _load(db, holder, version_id), version_id)
 
 
 async def _load(db: AsyncSession, holder: ClassifierHolder, version_id: int | None) -> ActiveModel | None:
@@ -50,7 +51,14 @@ async def _load(db: AsyncSession, holder: ClassifierHolder, version_id: int | No
         return None
     if holder.loaded is None or holder.loaded.version != version_id:
         version = await learning_repository.get_version(db, version_id)
-        holder.loaded = ActiveModel(version.id, RouteModel.loads(version.model), version.threshold)
+        try:
+            holder.loaded = ActiveModel(version.id, RouteModel.loads(version.model), version.threshold)
+        except UnreadableModel:
+            # Stored by an older release (a pickle of scikit-learn objects): the rules decide until the
+            # next start retrains it (is_stale), instead of routing failing on every petition.
+            logger.warning("routing model version %s is stored in another format: rules only until retrained",
+                           version_id)
+            holder.loaded = None
     return holder.loaded
 
 
@@ -64,6 +72,22 @@ class TrainingData:
     active_id: int | None
     active_through: int | None
     active_fingerprint: str | None  # the recipe, rules and base data the active version was trained on
+    active_unreadable: bool = False  # its stored model is in another format (an older release's)
+
+
+@dataclass(frozen=True)
+class TrainedVersion:
+    """What a training process hands back: the served model's bytes and the figures it was accepted on."""
+
+    model: bytes
+    threshold: float
+    figures: dict  # cross-validated, per group of examples
+    seconds: float
+    comparison: dict | None = None  # a retraining's: the candidate against the active version's recipe
+    activate: bool = True
+
+
+_trained_base: dict[str, TrainedVersion] = {}  # per process, by fingerprint: replicas and tests train once
 
 
 @dataclass(frozen=True)
@@ -73,16 +97,16 @@ class Candidate:
     active_before: int | None
 
 
-def base_model(holder: ClassifierHolder) -> tuple[TrainedModel, str, int]:
-    """The model of the repository's labelled petitions (CPU: call in a worker thread), once per process."""
+async def base_model(holder: ClassifierHolder) -> tuple[TrainedVersion, str, int]:
+    """The model of the repository's labelled petitions (trained in a child process), once per process."""
     examples = base_examples()
     key = fingerprint(examples, holder.rules)
     if key not in _trained_base:
-        _trained_base[key] = train(holder.rules, examples)
+        _trained_base[key] = await training_process.train_base(holder.rules)
     return _trained_base[key], key, len(examples)
 
 
-async def store_base(db: AsyncSession, trained: TrainedModel, key: str, base: int) -> ModelVersion:
+async def store_base(db: AsyncSession, trained: TrainedVersion, key: str, base: int) -> ModelVersion:
     version = _version_row(trained, BASE_TRAINER, key, through=0, corrections=0, base=base)
     await learning_repository.add_version(db, version)
     await learning_repository.activate(db, version.id)
@@ -106,30 +130,24 @@ async def training_data(db: AsyncSession, holder: ClassifierHolder) -> TrainingD
     active_id = await learning_repository.active_version_id(db)
     active = await learning_repository.get_version(db, active_id) if active_id is not None else None
     return TrainingData(base_examples(), _latest_per_petition(rows), rows[-1].id if rows else 0, active_id,
-                        active.examples_through if active else None, active.fingerprint if active else None)
+                        active.examples_through if active else None, active.fingerprint if active else None,
+                        active_id is not None and holder.loaded is None)
 
 
 def is_stale(data: TrainingData, rules: Classifier) -> bool:
-    """No active version, or one trained with other rules, base data or recipe than this release's."""
-    return data.active_fingerprint != fingerprint(data.base, rules)
+    """No active version, one trained with other rules, base data or recipe than this release's, or one
+    stored in a format this release cannot read."""
+    return data.active_unreadable or data.active_fingerprint != fingerprint(data.base, rules)
 
 
-def train_candidate(rules: Classifier, data: TrainingData, by: str, force: bool = False) -> Candidate:
-    """CPU work (call in a worker thread): both recipes on the same folds of every example, the active
-    one without what came after it; the candidate is activated if it is not worse (or if `force`d: the
-    active version was made with other rules or another recipe, so its figures no longer apply)."""
-    examples = data.base + [example for example, _ in data.learnt]
-    after = {id(e) for e, row_id in data.learnt if data.active_through is None or row_id > data.active_through}
-    candidate = cross_validate(rules, examples)
-    current = cross_validate(rules, examples, train_filter=lambda e: id(e) not in after)
-    candidate_figures, current_figures = figures(candidate)["all"], figures(current)["all"]
-    activate = force or candidate_figures["agency"] >= current_figures["agency"]
-    trained = train(rules, examples, validation=candidate)
+async def train_candidate(rules: Classifier, data: TrainingData, by: str, force: bool = False) -> Candidate:
+    """Both recipes cross-validated on the same folds of every example (training_child.candidate_version),
+    in a child process; the candidate is activated if it is not worse, or if `force`d."""
+    trained = await training_process.train_candidate(rules, data, force)
     version = _version_row(trained, by, fingerprint(data.base, rules), through=data.through,
                            corrections=len(data.learnt), base=len(data.base))
-    version.comparison = {"candidate": candidate_figures, "active": current_figures, "activated": activate,
-                          "new_examples": len(after), "active_version": data.active_id}
-    return Candidate(version, activate, data.active_id)
+    version.comparison = trained.comparison
+    return Candidate(version, trained.activate, data.active_id)
 
 
 async def store_candidate(db: AsyncSession, candidate: Candidate) -> Retraining:
@@ -148,12 +166,12 @@ def _latest_per_petition(rows: list[TrainingExample]) -> list[tuple[LabelledExam
             for row in latest.values()]
 
 
-def _version_row(trained: TrainedModel, by: str, key: str, *, through: int, corrections: int,
+def _version_row(trained: TrainedVersion, by: str, key: str, *, through: int, corrections: int,
                  base: int) -> ModelVersion:
     return ModelVersion(
         trained_by=by, examples_through=through, corrections=corrections, base_examples=base,
-        threshold=trained.threshold, figures=figures(trained.validation), training_seconds=round(trained.seconds, 2),
-        fingerprint=key, active=False, model=trained.model.dumps(),
+        threshold=trained.threshold, figures=trained.figures, training_seconds=round(trained.seconds, 2),
+        fingerprint=key, active=False, model=trained.model,
     )
 
 

@@ -1,15 +1,23 @@
 """Routing learns from people: model versions, decisions kept as examples, retraining that activates (or not)."""
 
 import asyncio
+import os
+import pickle
 import uuid
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 
+from services.routing.classification.evaluate import default_classifier
+from services.routing.learning import training_process
 from services.routing.learning.models import ModelVersion, TrainingExample
+from services.routing.learning.service import TrainingData
+from services.routing.learning.training_process import TrainingFailed
 from services.routing.routings import service as routing_service
 from shared.events import PetitionReturned
 from tests.integration.routing.test_api import seed_routing
-from tests.support.routing import DEAD_NATS, received, routing_client
+from tests.support.routing import CONFIDENT, DEAD_NATS, received, routing_client
 
 # Rules send a martyrs' memorial to the labour department (người có công); this council's practice,
 # as the secretariat keeps correcting, is that the district builds and repairs it.
@@ -118,3 +126,59 @@ async def test_a_start_retrains_a_version_made_with_other_rules(database_url, tm
         assert [(v["id"], v["active"]) for v in versions] == [(2, True), (1, False)]
     async with routing_client(database_url, DEAD_NATS, tmp_path) as third:  # the same rules: nothing to do
         assert len((await third.get("/model-versions", headers=third.headers_for("admin"))).json()) == 2
+
+
+async def test_a_start_retrains_a_version_stored_by_an_older_release(database_url, tmp_path):
+    # Releases before issue 14 stored a pickle of scikit-learn objects; the service no longer reads those.
+    async with routing_client(database_url, DEAD_NATS, tmp_path) as first:
+        async with first.app.state.runtime.uow() as uow:
+            await uow.session.execute(update(ModelVersion).values(model=pickle.dumps({"coef_": [[0.5]]})))
+            await uow.commit()
+    async with routing_client(database_url, DEAD_NATS, tmp_path) as again:
+        versions = (await again.get("/model-versions", headers=again.headers_for("admin"))).json()
+        assert [(v["id"], v["active"]) for v in versions] == [(2, True), (1, False)]
+        petition_id = await seed_routing(again, CONFIDENT)
+        detail = (await again.get(f"/routings/{petition_id}", headers=again.headers_for("secretariat"))).json()
+        assert detail["model_version"] == 2
+
+
+async def test_a_failed_training_reports_only_its_error_type():
+    empty = TrainingData(base=[], learnt=[], through=0, active_id=None, active_through=None, active_fingerprint=None)
+    with pytest.raises(TrainingFailed) as failed:
+        await training_process.train_candidate(default_classifier(), empty, force=False)
+    assert failed.value.kind == "ValueError"
+
+
+async def test_a_cancelled_training_ends_its_child_process():
+    training = asyncio.create_task(training_process.train_base(default_classifier()))
+    deadline = asyncio.get_running_loop().time() + 30
+    while not _training_children() and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)
+    children = _training_children()
+    assert children
+    training.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await training
+    while any(_alive(pid) for pid in children) and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.05)
+    assert not any(_alive(pid) for pid in children)
+
+
+def _training_children() -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rpartition(")")[2].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == os.getpid() and training_process.CHILD.encode() in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False

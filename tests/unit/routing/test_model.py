@@ -1,6 +1,8 @@
 """The routing model: scored only out of fold, honest confidence, the fast path, co-operating bodies."""
 
+import pickle
 import random
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -10,14 +12,20 @@ from services.routing.classification.cooperation import request_clauses
 from services.routing.classification.decision import ActiveModel, PetitionInput
 from services.routing.classification.evaluate import default_classifier
 from services.routing.classification.examples import INVENTED_SETS, base_examples
+from services.routing.classification.model import RouteModel, UnreadableModel, word_grams
 from services.routing.classification.places import UnitRecord
 from services.routing.classification.training import (
     TARGET_PRECISION,
     cross_validate,
     figures,
+    fit,
     fold_of,
+    model_inputs,
     train,
 )
+
+OTHER_TEXTS = ("Cử tri xã Yên Hoa, huyện Na Hang đề nghị: Đầu tư nâng cấp tuyến đường lên thôn Bản Va.",
+               "Đề nghị Quốc hội sửa đổi Luật Đất đai.", "mat dien keo dai o thon", "", "Đường   ĐT.186!!")
 
 
 @pytest.fixture(scope="module")
@@ -67,17 +75,50 @@ def test_automatic_assignments_are_right_at_the_target_rate(trained):
     assert invented["review_share"] < 0.2 and invented["agency"] >= 0.95
 
 
-def test_the_fast_path_equals_scikit_learn(rules, trained):
-    model = trained.model
-    for content in ("Cử tri xã Yên Hoa, huyện Na Hang đề nghị: Đầu tư nâng cấp tuyến đường lên thôn Bản Va.",
-                    "Đề nghị Quốc hội sửa đổi Luật Đất đai.", "mat dien keo dai o thon"):
-        item = rules.model_input(content)
-        routes, topics = model.rank(item)
-        matrix = model._matrix([item], fit=False)
-        expected = dict(zip(model.routes.classes_, model.routes.predict_proba(matrix)[0]))
-        assert all(abs(expected[route] - p) < 1e-9 for route, p in routes)
-        expected_topics = dict(zip(model.topics.classes_, model.topics.predict_proba(matrix)[0]))
-        assert all(abs(expected_topics[topic] - p) < 1e-9 for topic, p in topics)
+def _assert_served_equals_scikit_learn(fitted, inputs):
+    served = RouteModel.loads(fitted.served.dumps())  # as the service reads it from its database
+    analyzer = fitted.word_vectorizer.build_analyzer()
+    for item, (routes, topics) in zip(inputs, fitted.rank_many(inputs), strict=True):
+        assert word_grams(item.words) == analyzer(item.words)
+        served_routes, served_topics = served.rank(item)
+        assert [r for r, _ in served_routes] == [r for r, _ in routes] or _ties(routes)
+        assert dict(served_routes) == pytest.approx(dict(routes), abs=1e-9)
+        assert dict(served_topics) == pytest.approx(dict(topics), abs=1e-9)
+
+
+def _ties(ranked) -> bool:
+    probabilities = [p for _, p in ranked]
+    return len(set(probabilities)) < len(probabilities)
+
+
+def test_the_served_arrays_equal_scikit_learn_on_every_labelled_petition(rules, examples):
+    # The service ranks with numpy alone (model.py); scikit-learn's predict_proba is the reference.
+    inputs = model_inputs(rules, examples) + [rules.model_input(text) for text in OTHER_TEXTS]
+    _assert_served_equals_scikit_learn(fit(rules, examples), inputs)
+
+
+def test_two_routes_are_served_as_scikit_learn_scores_them(rules, examples):
+    # With two classes scikit-learn keeps one row of coefficients and a logistic instead of a softmax.
+    two = [route for route, _ in Counter(e.route for e in examples).most_common(2)]
+    chosen = [e for e in examples if e.route in two]
+    fitted = fit(rules, chosen)
+    assert len(fitted.served.route_classes) == 2 and fitted.routes.coef_.shape[0] == 1
+    _assert_served_equals_scikit_learn(fitted, model_inputs(rules, chosen[:40]))
+
+
+def test_a_stored_model_decides_as_the_trained_one(rules, examples, trained):
+    stored = RouteModel.loads(trained.model.dumps())
+    live = rules.with_model(ActiveModel(1, trained.model, trained.threshold))
+    loaded = rules.with_model(ActiveModel(1, stored, trained.threshold))
+    for example in examples[::7]:
+        petition = PetitionInput(example.content, example.unit_code)
+        assert loaded.classify(petition) == live.classify(petition)
+
+
+@pytest.mark.parametrize("blob", [pickle.dumps({"routes": "an older release's pickle"}), b"", b"PK\x03\x04 broken"])
+def test_bytes_of_another_format_are_refused_without_running_them(blob):
+    with pytest.raises(UnreadableModel):
+        RouteModel.loads(blob)
 
 
 def test_a_decision_carries_its_audit_fields(rules, trained):
