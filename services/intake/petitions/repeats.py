@@ -26,6 +26,7 @@ NAME_FLOOR = 0.5               # names on both sides, none shared: the words cou
 RARE_WORDS = 6          # the draft's words the index is asked for (any two of them)
 NEARBY_CANDIDATES, PROVINCE_CANDIDATES = 50, 100
 SAMPLE_SIZE, SAMPLE_SECONDS = 5000, 600
+COMMON_SHARE, MIN_WORDS = 0.01, 3   # rarest(): words too common to look repeats up by, in a full sample
 
 
 @dataclass(frozen=True)
@@ -50,19 +51,29 @@ class WordRarity:
     def __init__(self) -> None:
         self._counts: Counter[str] = Counter()
         self._taken_at = -SAMPLE_SECONDS
+        self.size = 0   # petitions in the sample
 
     async def counts(self, db: AsyncSession) -> Counter[str]:
         if time.monotonic() - self._taken_at >= SAMPLE_SECONDS:
             sample = await search_repository.latest_terms(db, SAMPLE_SIZE)
             self._counts = Counter(token for terms in sample for token in set(terms.split()))
+            self.size = len(sample)
             # A small history says little about which words are common: look again soon.
             self._taken_at = time.monotonic() if len(sample) >= SAMPLE_SIZE // 10 else -SAMPLE_SECONDS
         return self._counts
 
 
-def rarest(words: list[str], counts: Counter[str], k: int = RARE_WORDS) -> list[str]:
-    distinct = list(dict.fromkeys(words))
-    return sorted(distinct, key=lambda word: (counts[word], -len(word)))[:k]
+def rarest(words: list[str], counts: Counter[str], sample: int = 0, k: int = RARE_WORDS) -> list[str]:
+    """The k rarest words; out of a full sample, only those in at most COMMON_SHARE of it (or MIN_WORDS).
+
+    At a province's scale a word in a tenth of the petitions ("sửa", "đoạn") pairs with any other into
+    thousands of matches that say nothing of the matter, and makes the index read them all (a second).
+    """
+    distinct = sorted(dict.fromkeys(words), key=lambda word: (counts[word], -len(word)))
+    if sample >= SAMPLE_SIZE:
+        rare = sum(counts[word] <= COMMON_SHARE * sample for word in distinct)
+        distinct = distinct[:max(MIN_WORDS, rare)]
+    return distinct[:k]
 
 
 def place_of(catalog: Catalog, draft_unit: str, other_unit: str) -> str | None:
@@ -110,15 +121,12 @@ async def find_repeats(db: AsyncSession, draft: Draft, catalog: Catalog, rarity:
     words = similarity.meaningful(draft.content)
     if not words:
         return []
-    rare = rarest(words, await rarity.counts(db))
-    found: dict[uuid.UUID, Petition] = {}
-    nearby = district_units(catalog, draft.unit_code)
-    for units, size in ((nearby, NEARBY_CANDIDATES), (None, PROVINCE_CANDIDATES)):
-        for petition in await search_repository.candidates(db, rare, unit_codes=units, before=draft.before,
-                                                           exclude=draft.exclude, limit=size):
-            found.setdefault(petition.id, petition)
-    # Scoring up to two thousand texts is CPU work: in a worker thread, so the event loop serves others.
-    scored = await asyncio.to_thread(_score_all, draft, list(found.values()), catalog)
+    rare = rarest(words, await rarity.counts(db), rarity.size)
+    found = await search_repository.candidates(
+        db, rare, nearby_units=district_units(catalog, draft.unit_code), before=draft.before,
+        exclude=draft.exclude, nearby_limit=NEARBY_CANDIDATES, province_limit=PROVINCE_CANDIDATES)
+    # Scoring a hundred and fifty texts is CPU work: in a worker thread, so the event loop serves others.
+    scored = await asyncio.to_thread(_score_all, draft, found, catalog)
     scored = [repeat for repeat in scored if repeat.score >= threshold]
     return sorted(scored, key=lambda repeat: (-repeat.score, repeat.petition.created_at))[:limit]
 

@@ -1,23 +1,41 @@
 """Word search queries: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL, the same answers on both."""
 
+import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import combinations
 
-from sqlalchemy import Select, Uuid, case, cast, column, func, literal, literal_column, select, table
+from sqlalchemy import Select, Uuid, case, cast, column, func, literal, literal_column, select, table, text
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from services.intake.petitions.models import Petition
 from services.intake.petitions.search import Term
 
 RANKED = 1000
-# Word search: windows of the newest petitions (days back from the newest) searched in turn, then the
-# whole history.
-WINDOW_DAYS = (7, 60, 480)
+# PostgreSQL word search: the window of newest petitions is sized to hold this many times the RANKED
+# matches the planner expects, so that one query seldom falls short.
+WINDOW_MARGIN = 2
+REPEAT_WINDOW = 0.05
 petition_search = table("petition_search", column("petition_id", Uuid))
 # PostgreSQL only: a generated tsvector column (migration 0003), GIN-indexed; the model does not map it.
 _VECTOR = literal_column("petitions.search_vector")
+
+
+class _Explain(Executable, ClauseElement):
+    """EXPLAIN (FORMAT JSON) of a select: the planner's estimate, without running it."""
+
+    inherit_cache = False
+
+    def __init__(self, statement: Select) -> None:
+        self.statement = statement
+
+
+@compiles(_Explain, "postgresql")
+def _compile_explain(element: _Explain, compiler, **kw) -> str:
+    return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kw)
 
 
 def fts5_query(terms: list[Term]) -> str:
@@ -28,25 +46,24 @@ def tsquery(terms: list[Term]) -> str:
     return " & ".join("(" + " | ".join(f"'{token}'" for token in term.tokens) + ")" for term in terms)
 
 
-def _matching(query: Select, dialect: str, fts5: str, ts_text: str) -> tuple[Select, object]:
-    if dialect == "sqlite":
-        match = literal_column("petition_search").op("MATCH")(fts5)
-        query = query.join(petition_search, petition_search.c.petition_id == Petition.id).where(match)
-        return query, -func.bm25(literal_column("petition_search"))
-    ts = cast(literal(ts_text), TSQUERY)
-    return query.where(_VECTOR.op("@@")(ts)), func.ts_rank(_VECTOR, ts)
-
-
 def _two_of(words: list[str]) -> tuple[str, str]:
-    """Queries for petitions sharing at least two of the words (one common word says little)."""
+    """Queries for petitions sharing at least two of the words (one common word says little).
+
+    PostgreSQL's is written a & (b | c) | b & c rather than pair by pair: the index tests each
+    candidate row against a third of the nodes (measured 2.4 times faster with six words).
+    """
     pairs = list(combinations(words, 2)) or [(word, word) for word in words]
-    return (" OR ".join(f'("{a}" AND "{b}")' for a, b in pairs),
-            " | ".join(f"('{a}' & '{b}')" for a, b in pairs))
+    if len(words) < 2:
+        return (" OR ".join(f'("{a}" AND "{b}")' for a, b in pairs),
+                " | ".join(f"('{a}' & '{b}')" for a, b in pairs))
+    nested = [f"('{word}' & (" + " | ".join(f"'{other}'" for other in words[n + 1:]) + "))"
+              for n, word in enumerate(words[:-1])]
+    return " OR ".join(f'("{a}" AND "{b}")' for a, b in pairs), " | ".join(nested)
 
 
-def exact_hits(terms: list[Term]):
+def exact_hits(terms: list[Term], search_terms=Petition.search_terms):
     """How many words typed with diacritics the petition holds with the same diacritics."""
-    padded = literal(" ") + Petition.search_terms + literal(" ")
+    padded = literal(" ") + search_terms + literal(" ")
     hits = [case((padded.like(f"% {term.exact} %"), 1), else_=0) for term in terms if term.exact]
     return sum(hits[1:], hits[0]) if hits else literal(0)
 
@@ -56,64 +73,194 @@ async def ranked_page(session: AsyncSession, filtered: Select, terms: list[Term]
     """Petitions holding every term: exact-diacritic matches first, then by relevance, newest first.
 
     Ranking reads every row it ranks, so a query matching more than RANKED petitions ranks the RANKED
-    newest of them (the index hands them out newest first without reading the others).
+    newest of them.
     """
-    return await _ranked(session, filtered.with_only_columns(Petition.id), (fts5_query(terms), tsquery(terms)),
-                         terms, offset, limit, WINDOW_DAYS)
+    ids = filtered.with_only_columns(Petition.id)
+    if session.bind.dialect.name == "sqlite":
+        return await _sqlite_ranked_page(session, ids, terms, offset, limit)
+    return await _pg_ranked_page(session, ids, terms, offset, limit)
 
 
-async def _ranked(session: AsyncSession, ids: Select, queries: tuple[str, str], terms: list[Term], offset: int,
-                  limit: int, windows: tuple[int, ...] = ()) -> list[Petition]:
-    dialect = session.bind.dialect.name
-    query, relevance = _matching(ids, dialect, *queries)
-    if dialect == "sqlite":  # bm25() lives where MATCH is; the FTS rowid follows insertion order
-        newest = literal_column("petition_search.rowid").desc()
-        inner = query.add_columns(relevance.label("relevance")).order_by(newest).limit(RANKED).subquery()
-        ranked = select(Petition).join(inner, inner.c.id == Petition.id)
-        rank = inner.c.relevance
-    else:
-        ranked = select(Petition).where(Petition.id.in_(await _newest_matches(session, query, windows)))
-        rank = relevance
-    ranked = (ranked.order_by(exact_hits(terms).desc(), rank.desc(), Petition.created_at.desc(), Petition.id.desc())
-              .offset(offset).limit(limit))
+async def _sqlite_ranked_page(session: AsyncSession, ids: Select, terms: list[Term], offset: int,
+                              limit: int) -> list[Petition]:
+    search = literal_column("petition_search")
+    query = ids.join(petition_search, petition_search.c.petition_id == Petition.id).where(
+        search.op("MATCH")(fts5_query(terms)))
+    # bm25() lives where MATCH is; the FTS rowid follows insertion order
+    newest = literal_column("petition_search.rowid").desc()
+    inner = query.add_columns((-func.bm25(search)).label("relevance")).order_by(newest).limit(RANKED).subquery()
+    ranked = (select(Petition).join(inner, inner.c.id == Petition.id)
+              .order_by(exact_hits(terms).desc(), inner.c.relevance.desc(), Petition.created_at.desc(),
+                        Petition.id.desc()).offset(offset).limit(limit))
     return list(await session.scalars(ranked))
 
 
-async def _newest_matches(session: AsyncSession, query: Select, windows: tuple[int, ...]) -> list[uuid.UUID]:
-    """PostgreSQL: the RANKED newest matching ids, looked for in growing windows of the newest petitions.
+async def _pg_ranked_page(session: AsyncSession, ids: Select, terms: list[Term], offset: int,
+                          limit: int) -> list[Petition]:
+    """PostgreSQL: rank the RANKED newest matches (ids and sort keys only), then load the page."""
+    await custom_plans(session)
+    ts = cast(literal(tsquery(terms)), TSQUERY)
+    rows = await _newest_matches(session, ids, ts, terms)
+    rows.sort(key=lambda row: (row.exact, row.rank, row.created_at, row.id), reverse=True)
+    page = [row.id for row in rows[offset:offset + limit]]
+    loaded = {petition.id: petition for petition in await session.scalars(select(Petition).where(
+        Petition.id.in_(page)))} if page else {}
+    return [loaded[id_] for id_ in page if id_ in loaded]
 
-    A GIN index hands out matches unordered, so "the 1,000 newest of 300,000 matches" read all 300,000
-    rows (2 s at a million petitions). A window ending at the newest petition that holds RANKED matches
-    holds exactly the RANKED newest ones, and the planner reads only the window's rows (the created_at
-    index, or its bitmap ANDed with the GIN one); a rare word's windows hold few matches each, and the
-    whole history, last, is cheap when the matches are few. Repeat lookups pass no windows: two shared
-    words within one commune seldom fill a window, and the probes only added time (measured).
+
+async def custom_plans(session: AsyncSession) -> None:
+    """Plan each search statement for its own words and window, for the rest of the transaction.
+
+    The driver prepares statements, and after five runs PostgreSQL may keep one generic plan that
+    knows neither the words (how many rows match) nor the window: measured 1.5-2 times slower. JIT
+    compiling costs more (15 ms seen) than these short index queries gain from it.
     """
-    newest_first = query.order_by(Petition.created_at.desc()).limit(RANKED)
-    newest = await session.scalar(select(func.max(Petition.created_at))) if windows else None
-    if newest is None:
-        return list(await session.scalars(newest_first))
-    for days in windows:
-        found = list(await session.scalars(newest_first.where(Petition.created_at >= newest - timedelta(days=days))))
-        if len(found) == RANKED:
-            return found
-    return list(await session.scalars(newest_first))
+    await session.execute(text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+                               "set_config('jit', 'off', true)"))
 
 
-async def candidates(session: AsyncSession, words: list[str], *, unit_codes: list[str] | None,
-                     before: datetime | None, exclude: uuid.UUID | None, limit: int) -> list[Petition]:
-    """Petitions holding two or more of the (folded) words, most relevant first: where repeats are looked for.
+async def _newest_matches(session: AsyncSession, ids: Select, ts, terms: list[Term]) -> list:
+    """The RANKED newest matches, looked for in a window of the newest petitions sized to hold them.
 
-    Among the whole history; when more than RANKED petitions share two of the words, the RANKED newest.
+    A GIN index hands out matches unordered, so "the 1,000 newest of 300,000 matches" would read all
+    300,000 rows. A window ending at the newest petition that holds RANKED matches holds exactly the
+    RANKED newest ones. Its share of the table comes from the planner's estimate for the rarest typed
+    word (the words of a phrase come together, so the planner's product of their frequencies counts
+    too few matches and sized windows eight times too large); a window that falls short tells the
+    density of matches, and the next one is sized from it; the whole history comes last, or first
+    when few petitions match.
     """
-    query = select(Petition.id)
-    if unit_codes is not None:
-        query = query.where(Petition.unit_code.in_(unit_codes))
+    total, bounds = await _table_shape(session)
+    expected = min([await _estimate(session, ids.where(_VECTOR.op("@@")(cast(literal(tsquery([term])), TSQUERY))))
+                    for term in terms] or [0.0])
+    matching = ids.where(_VECTOR.op("@@")(ts))
+    share = WINDOW_MARGIN * RANKED / expected if expected and total else 1.0
+    return await _in_windows(session, bounds, share,
+                             lambda since: _newest_ranked(session, matching, ts, terms, since))
+
+
+async def _in_windows(session: AsyncSession, bounds: list[datetime], share: float, newest) -> list:
+    """`newest(since)`'s RANKED rows from the window holding `share` of the petitions, else a window sized
+    from the density the first one showed, else the whole history (`since` None)."""
+    for _ in range(2):
+        since = _quantile(bounds, 1 - share) if share < 1 else None
+        if since is None:
+            break
+        rows = await newest(since)
+        if len(rows) == RANKED:
+            return rows
+        share = share * WINDOW_MARGIN * RANKED / len(rows) if rows else 1.0
+    return await newest(None)
+
+
+async def _estimate(session: AsyncSession, query: Select) -> float:
+    raw = (await session.execute(_Explain(query))).scalar_one()
+    return float((json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]["Plan Rows"])
+
+
+async def _table_shape(session: AsyncSession) -> tuple[float, list[datetime]]:
+    """The planner's row count of petitions and its histogram of creation times (equal-count buckets)."""
+    row = (await session.execute(text(
+        "SELECT c.reltuples, s.histogram_bounds::text::timestamptz[] FROM pg_class c LEFT JOIN pg_stats s "
+        "ON s.schemaname = current_schema() AND s.tablename = 'petitions' AND s.attname = 'created_at' "
+        "WHERE c.oid = to_regclass('petitions')"))).one_or_none()
+    return (float(row[0]), list(row[1] or [])) if row is not None and row[0] > 0 else (0.0, [])
+
+
+def _quantile(bounds: list[datetime], share: float) -> datetime | None:
+    """The creation time below which `share` of the petitions lie, read off the histogram."""
+    if len(bounds) < 2 or share <= 0:
+        return None
+    position = share * (len(bounds) - 1)
+    index = min(int(position), len(bounds) - 2)
+    low, high = bounds[index], bounds[index + 1]
+    return low + (high - low) * (position - index)
+
+
+async def _newest_ranked(session: AsyncSession, matching: Select, ts, terms: list[Term],
+                         since: datetime | None) -> list:
+    """The RANKED newest matches with their sort keys; `since` bounds the rows the index hands out.
+
+    OFFSET 0 keeps the planner from walking the created_at index and testing every row's vector
+    (it prices that test far below its cost: 300 ms for a common pair at a million petitions); the
+    matches come from the GIN index, ANDed with the window's created_at range.
+    """
+    if since is not None:
+        matching = matching.where(Petition.created_at >= since)
+    fenced = matching.add_columns(Petition.created_at, _VECTOR.label("vector"),
+                                  Petition.search_terms).offset(0).subquery("matches")
+    newest = select(fenced).order_by(fenced.c.created_at.desc()).limit(RANKED).subquery("newest")
+    keys = select(newest.c.id, newest.c.created_at, exact_hits(terms, newest.c.search_terms).label("exact"),
+                  func.ts_rank(newest.c.vector, ts).label("rank"))
+    return list(await session.execute(keys))
+
+
+async def candidates(session: AsyncSession, words: list[str], *, nearby_units: list[str] | None,
+                     before: datetime | None, exclude: uuid.UUID | None, nearby_limit: int,
+                     province_limit: int) -> list[Petition]:
+    """Petitions holding two or more of the (folded) words: where repeats are looked for.
+
+    The `nearby_limit` most relevant of the district (`nearby_units`), then the `province_limit` most
+    relevant of the province, among the whole history; when more than RANKED petitions share two of
+    the words, among the RANKED newest. Fewer than RANKED matches in the province are all of them, the
+    district's among them: one query then answers both (on PostgreSQL always).
+    """
+    query = select(Petition.id, Petition.unit_code)
     if before is not None:
         query = query.where(Petition.created_at <= before)
     if exclude is not None:
         query = query.where(Petition.id != exclude)
-    return await _ranked(session, query, _two_of(words), [], 0, limit)
+    if session.bind.dialect.name != "sqlite":
+        await custom_plans(session)
+    province = await _two_of_keys(session, query, words)
+    if nearby_units is None:
+        nearby = []
+    elif len(province) < RANKED or session.bind.dialect.name != "sqlite":
+        # PostgreSQL at scale: the district's among the province's RANKED newest, not a query of its
+        # own: the planner ANDs in the unit_code index (200,000 rows, 40 ms) or, without it, a window
+        # sized for one district reads ten times the province's matches.
+        units = set(nearby_units)
+        nearby = [row for row in province if row.unit_code in units]
+    else:
+        nearby = await _two_of_keys(session, query.where(Petition.unit_code.in_(nearby_units)), words)
+    chosen = list(dict.fromkeys([row.id for row in _best(nearby, nearby_limit)]
+                                + [row.id for row in _best(province, province_limit)]))
+    loaded = {petition.id: petition for petition in await session.scalars(
+        select(Petition).where(Petition.id.in_(chosen)))} if chosen else {}
+    return [loaded[id_] for id_ in chosen if id_ in loaded]
+
+
+def _best(rows: list, limit: int) -> list:
+    return sorted(rows, key=lambda row: (row.rank, row.created_at, row.id), reverse=True)[:limit]
+
+
+async def _two_of_keys(session: AsyncSession, query: Select, words: list[str]) -> list:
+    """(id, unit_code, created_at, rank) of the RANKED newest petitions sharing two of the words.
+
+    PostgreSQL: in windows of the newest petitions, as word search does; the planner's estimate for
+    "two of six words" is ten times too low, so the first window is at most REPEAT_WINDOW of the table.
+    """
+    fts5, ts_text = _two_of(words)
+    if session.bind.dialect.name == "sqlite":  # bm25() lives where MATCH is; the FTS rowid follows insertion order
+        search = literal_column("petition_search")
+        keys = (query.add_columns(Petition.created_at, (-func.bm25(search)).label("rank"))
+                .join(petition_search, petition_search.c.petition_id == Petition.id).where(search.op("MATCH")(fts5))
+                .order_by(literal_column("petition_search.rowid").desc()).limit(RANKED))
+        return list(await session.execute(keys))
+    ts = cast(literal(ts_text), TSQUERY)
+    matching = query.where(_VECTOR.op("@@")(ts))
+    total, bounds = await _table_shape(session)
+    expected = await _estimate(session, matching) if total else 0.0
+    share = min(REPEAT_WINDOW, WINDOW_MARGIN * RANKED / expected) if expected else 1.0
+
+    async def newest(since: datetime | None) -> list:
+        window = matching.where(Petition.created_at >= since) if since is not None else matching
+        fenced = window.add_columns(Petition.created_at, _VECTOR.label("vector")).offset(0).subquery("matches")
+        ordered = select(fenced).order_by(fenced.c.created_at.desc()).limit(RANKED).subquery("newest")
+        return list(await session.execute(select(ordered.c.id, ordered.c.unit_code, ordered.c.created_at,
+                                                 func.ts_rank(ordered.c.vector, ts).label("rank"))))
+
+    return await _in_windows(session, bounds, share, newest)
 
 
 async def latest_terms(session: AsyncSession, limit: int) -> list[str]:

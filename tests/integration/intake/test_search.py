@@ -106,3 +106,29 @@ async def test_a_broad_query_ranks_the_newest_matches(intake, secretariat):
     assert newest["code"] in seen and "KN-2020-000001" not in seen and "KN-2020-001500" in seen
     narrow = await _search(intake, secretariat, "giong ngo")  # the same request after a broad one still uses the index
     assert [item["id"] for item in narrow] == [newest["id"]]
+
+
+async def test_a_window_of_the_newest_petitions_answers_as_the_whole_history_would(intake, secretariat):
+    """With planner statistics (ANALYZE), PostgreSQL looks for a common word's matches in a window of the
+    newest petitions: it must hand back exactly the 1,000 newest matches, as the whole history would."""
+    from sqlalchemy import text
+
+    from tests.integration.intake.test_repeats import _old_petitions
+
+    meeting = await make_meeting(intake, secretariat)
+    contents = [f"Cử tri đề nghị hỗ trợ giống lúa cho thôn {n}." if n % 2 else f"Cử tri đề nghị sửa đường thôn {n}."
+                for n in range(6000)]
+    await _old_petitions(intake, meeting, contents)
+    async with intake._transport.app.state.runtime.engine.begin() as connection:
+        await connection.execute(text("ANALYZE petitions"))
+    expected = {f"KN-2020-{n + 1:06d}" for n in range(6000) if n % 2}
+    expected = set(sorted(expected)[-1000:])
+    for typed in ("giong", "giống lúa thôn"):
+        seen, cursor = [], None
+        while True:
+            params = {"q": typed, "limit": 200} | ({"cursor": cursor} if cursor else {})
+            body = (await intake.get("/petitions", params=params, headers=secretariat)).json()
+            seen += [item["code"] for item in body["items"]]
+            if not (cursor := body["next_cursor"]):
+                break
+        assert len(seen) == len(set(seen)) == 1000 and set(seen) == expected, typed
