@@ -84,6 +84,8 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--alone", action="store_true",
                         help="routing and monitoring frozen during the load (a burst queues in NATS)")
+    parser.add_argument("--backlog", action="store_true",
+                        help="sample --service while routing and monitoring work off the burst afterwards")
     args = parser.parse_args()
     PROFILES.mkdir(parents=True, exist_ok=True)
     folded = PROFILES / f"{args.service}-{args.db}-{time.strftime('%Y%m%d-%H%M%S')}.txt"
@@ -98,10 +100,15 @@ def main() -> int:
         sampler = threading.Thread(target=subprocess.run, args=(spy,), kwargs={"capture_output": True})
         groups = process_groups(system)
         before = cpu_of(groups)
-        sampler.start()
-        with system.paused(*(("routing", "monitoring") if args.alone else ())):
+        if not args.backlog:
+            sampler.start()
+        with system.paused(*(("routing", "monitoring") if args.alone or args.backlog else ())):
             result = closed(system.urls["intake"] + "/petitions", quick=args.seconds < 10, method="POST",
                             headers=headers, bodies=bodies)
+            if not args.backlog:
+                sampler.join()
+        if args.backlog:
+            sampler.start()
             sampler.join()
         received = workload.drain(system, 60)["received"]  # the pipeline's share of each petition's cost is counted too
         spent = {name: cpu_of(groups)[name] - before[name] for name in groups}

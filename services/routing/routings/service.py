@@ -56,7 +56,7 @@ async def route_received(uow: UnitOfWork, context: RoutingContext, petition_id: 
     db = uow.session
     if await routing_repository.get(db, petition_id) is not None:
         return None
-    classifier = await learning_service.current_classifier(db, context.holder)
+    classifier = await learning_service.current_classifier(db, context.holder, per_session=True)
     decision = classifier.classify(PetitionInput(data.content, data.unit_code or data.meeting_unit_code))
     threshold = context.threshold_for(decision)
     # A district or commune route with no known unit proposes the province's People's Committee: that
@@ -124,7 +124,7 @@ async def record_return(uow: UnitOfWork, context: RoutingContext, petition_id: u
         await _record(db, routing, "return_ignored", data.by, source, reason=note + " (không còn được giao cơ quan này)")
         return routing
     routing.returned_by = [*routing.returned_by, data.agency_code]
-    classifier = await learning_service.current_classifier(db, context.holder)
+    classifier = await learning_service.current_classifier(db, context.holder, per_session=True)
     decision = classifier.classify(PetitionInput(routing.content, routing.unit_code or routing.meeting_unit_code),
                                    exclude=frozenset(routing.returned_by))
     for key, value in _proposal(decision).items():
@@ -165,7 +165,7 @@ async def record_correction(uow: UnitOfWork, context: RoutingContext, petition_i
                   reason=f"Thư ký đính chính ({', '.join(data.fields)}): {data.reason}")
     if not reroute:
         return routing
-    classifier = await learning_service.current_classifier(db, context.holder)
+    classifier = await learning_service.current_classifier(db, context.holder, per_session=True)
     decision = classifier.classify(PetitionInput(routing.content, routing.unit_code or routing.meeting_unit_code),
                                    exclude=frozenset(routing.returned_by))
     if await routing_repository.decided_by_person(db, petition_id):
