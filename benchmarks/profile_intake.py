@@ -13,11 +13,14 @@ import argparse
 import collections
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+import httpx
 
 from benchmarks import workload
 from benchmarks.bench_pipeline import closed
@@ -110,12 +113,18 @@ def main() -> int:
         if args.backlog:
             sampler.start()
             sampler.join()
+        metrics = httpx.get(system.urls["intake"] + "/metrics").text
+        grouping = {name: float(value) for name, value in re.findall(
+            r"^petitions_per_transaction_(count|sum) (\S+)$", metrics, re.M)}
         received = workload.drain(system, 60)["received"]  # the pipeline's share of each petition's cost is counted too
         spent = {name: cpu_of(groups)[name] - before[name] for name in groups}
         print(f"POST /petitions: {result['rate']:.1f}/s, p50 {result['latency_ms']['p50']:.0f} ms, "
               f"p99 {result['latency_ms']['p99']:.0f} ms; statuses {result['statuses']}")
     finally:
         system.stop()
+    if grouping.get("count"):
+        print(f"new petitions per transaction: {grouping['sum'] / grouping['count']:.1f} on average "
+              f"({grouping['count']:.0f} transactions)")
     print("CPU ms per accepted petition, warm-up included, until the pipeline drained: " + ", ".join(
         f"{name} {1000 * seconds / max(received, 1):.2f}" for name, seconds in spent.items()))
     print(summarise(folded, args.top))
