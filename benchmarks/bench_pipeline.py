@@ -25,7 +25,7 @@ MEMORY_TARGET_MB = 150
 
 def timings(quick: bool) -> dict:
     return {"warmup": 0.5 if quick else 2, "duration": 2.5 if quick else 15, "latency": 2.5 if quick else 20,
-            "settle": 6 if quick else 20, "drain": 12 if quick else 60}
+            "settle": 6 if quick else 20, "drain": 30 if quick else 120}
 
 
 def rows(quick: bool) -> list[dict]:
