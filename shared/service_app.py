@@ -184,8 +184,9 @@ async def get_runtime(request: Request) -> ServiceRuntime:
     return request.app.state.runtime
 
 
-# Every dependency is `async def`, even one that only reads a field: FastAPI runs a plain `def`
-# dependency in its thread pool, a hand-off to a thread and back on every request (py-spy under load).
+# The services' dependencies are `async def`, even one that only reads a field: FastAPI runs a plain
+# `def` dependency in its thread pool, a hand-off to a thread and back on every request (py-spy under
+# load). (The web's stay plain functions: its helpers call them directly, and it is not a hot path.)
 async def request_time() -> datetime:
     return utcnow()
 
