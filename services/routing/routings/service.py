@@ -54,7 +54,7 @@ async def route_received(uow: UnitOfWork, context: RoutingContext, petition_id: 
                          data: PetitionReceived, source: str) -> Routing | None:
     """Classify a newly received petition; None when it was routed before (a redelivery)."""
     db = uow.session
-    if await routing_repository.get(db, petition_id) is not None:
+    if await routing_repository.exists(db, petition_id):
         return None
     classifier = await learning_service.current_classifier(db, context.holder, per_session=True)
     decision = classifier.classify(PetitionInput(data.content, data.unit_code or data.meeting_unit_code))
