@@ -11,7 +11,6 @@ file per import) and prints the functions with the most samples.
 """
 
 import argparse
-import collections
 import os
 import signal
 import subprocess
@@ -19,41 +18,17 @@ import time
 from pathlib import Path
 
 from benchmarks import workload
+from benchmarks.processes import cpu_of, cpu_seconds, postgres_pids, stack_counts
 from benchmarks.system import ROOT, System
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
-
-
 def database_cpu(system: System) -> float:
-    """The PostgreSQL server's processes (postmaster and its backends); 0 for SQLite (in intake's process)."""
-    if system.cluster is None:
-        return 0.0
-    postmaster = int((system.cluster.data_dir / "postmaster.pid").read_text().split()[0])
-    children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
-    total = 0.0
-    for pid in [postmaster, *map(int, children)]:
-        try:
-            total += cpu_seconds(pid)
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total
+    """The PostgreSQL server's CPU seconds; 0 for SQLite (in intake's process)."""
+    return cpu_of(postgres_pids(system))
 
 
 def top_functions(collapsed: Path, count: int = 15) -> list[tuple[str, float, float]]:
     """(function, self share, total share) of py-spy's collapsed stacks, by total share."""
-    own, total, samples = collections.Counter(), collections.Counter(), 0
-    for line in collapsed.read_text().splitlines():
-        stack, _, number = line.rpartition(" ")
-        frames, n = stack.split(";"), int(number)
-        samples += n
-        own[frames[-1]] += n
-        for frame in set(frames):
-            total[frame] += n
+    own, total, samples = stack_counts(collapsed)
     return [(frame, own[frame] / samples, n / samples) for frame, n in total.most_common(count)] if samples else []
 
 

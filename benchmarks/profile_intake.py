@@ -10,9 +10,6 @@ target is missed.
 """
 
 import argparse
-import collections
-import contextlib
-import os
 import re
 import subprocess
 import sys
@@ -24,54 +21,22 @@ import httpx
 
 from benchmarks import workload
 from benchmarks.bench_pipeline import closed
+from benchmarks.processes import cpu_of, postgres_pids, stack_counts
 from benchmarks.system import ROOT, System
 
 PROFILES = ROOT / "bench" / "profiles"
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and of its children that have ended (PostgreSQL's backends)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return sum(int(value) for value in fields[11:15]) / TICKS
 
 
 def process_groups(system: System) -> dict[str, list[int]]:
     """The processes of each part of the system: the services, NATS, and PostgreSQL's server and backends."""
     groups = {name: [process.pid] for name, process in system.processes.items()}
     if system.cluster is not None:
-        postmaster = int((system.cluster.data_dir / "postmaster.pid").read_text().split()[0])
-        groups["postgres"] = [postmaster] + [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
-                                             and _parent(int(p.name)) == postmaster]
+        groups["postgres"] = postgres_pids(system)
     return groups
 
 
-def _parent(pid: int) -> int | None:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[1])
-    except (OSError, ValueError):
-        return None
-
-
-def cpu_of(groups: dict[str, list[int]]) -> dict[str, float]:
-    taken = {}
-    for name, pids in groups.items():
-        taken[name] = 0.0
-        for pid in pids:
-            with contextlib.suppress(OSError):
-                taken[name] += cpu_seconds(pid)
-    return taken
-
-
 def summarise(folded: Path, top: int) -> str:
-    own, inclusive, total = collections.Counter(), collections.Counter(), 0
-    for line in folded.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        frames, samples = stack.split(";"), int(count)
-        total += samples
-        own[frames[-1]] += samples
-        for frame in set(frames):
-            inclusive[frame] += samples
+    own, inclusive, total = stack_counts(folded)
     lines = [f"{total} samples"]
     for title, counter in (("own time", own), ("including callees", inclusive)):
         lines.append(f"-- {title}")
@@ -102,7 +67,7 @@ def main() -> int:
                "--duration", str(int(args.seconds)), "--format", "raw", "--output", str(folded), "--nonblocking"]
         sampler = threading.Thread(target=subprocess.run, args=(spy,), kwargs={"capture_output": True})
         groups = process_groups(system)
-        before = cpu_of(groups)
+        before = {name: cpu_of(pids) for name, pids in groups.items()}
         if not args.backlog:
             sampler.start()
         with system.paused(*(("routing", "monitoring") if args.alone or args.backlog else ())):
@@ -117,7 +82,7 @@ def main() -> int:
         grouping = {name: float(value) for name, value in re.findall(
             r"^petitions_per_transaction_(count|sum) (\S+)$", metrics, re.M)}
         received = workload.drain(system, 60)["received"]  # the pipeline's share of each petition's cost is counted too
-        spent = {name: cpu_of(groups)[name] - before[name] for name in groups}
+        spent = {name: cpu_of(pids) - before[name] for name, pids in groups.items()}
         print(f"POST /petitions: {result['rate']:.1f}/s, p50 {result['latency_ms']['p50']:.0f} ms, "
               f"p99 {result['latency_ms']['p99']:.0f} ms; statuses {result['statuses']}")
     finally:
