@@ -4,6 +4,8 @@ Runs inside the load generator (its own core). Requests leave on a fixed schedul
 answers do (open loop: a slow server does not slow the arrivals, as voters' petitions do not wait).
 A watcher reads monitoring's own database every POLL_SECONDS for the petitions not yet assigned: a
 direct read adds no HTTP load to the service measured; the poll interval bounds the resolution.
+A plain NATS subscription beside it notes when each petition's `received` and `routed` events were
+published, which splits the time into its hops: intake's relay, routing, monitoring.
 """
 
 import asyncio
@@ -11,6 +13,7 @@ import json
 import time
 import uuid
 
+import nats
 from sqlalchemy import select
 
 from benchmarks.loadgen import Connection, percentiles, raw_request
@@ -47,17 +50,22 @@ async def open_loop(job: dict) -> dict:
 
     watcher = Watcher(job["monitoring_db"], answered)
     watching = asyncio.create_task(watcher.run())
+    published = await Published.subscribe(job["nats_url"]) if job.get("nats_url") else None
     await schedule(send, requests, job["rate"], job["duration"])
     await watcher.settle(job["settle"])
     watching.cancel()
     await watcher.close()
+    hops = published.hops(answered, watcher.assigned) if published else None
+    if published:
+        await published.close()
     # A petition not assigned when the watch ends counts as slower than any that was: a percentile
     # that falls on one is unknown (None), not the percentile of the lucky ones.
     latencies = [(watcher.assigned[i] - answered[i]) * 1000 if i in watcher.assigned else float("inf")
                  for i in answered]
     figures = {k: (None if v == float("inf") else v) for k, v in percentiles(latencies).items()}
     return {"sent": len(post_ms), "failed": failures[0], "answered": len(answered),
-            "assigned": len(watcher.assigned), "latency_ms": figures, "post_ms": percentiles(post_ms)}
+            "assigned": len(watcher.assigned), "latency_ms": figures, "post_ms": percentiles(post_ms),
+            "hops_ms": hops}
 
 
 async def schedule(send, requests: list[bytes], rate: float, duration: float) -> None:
@@ -105,3 +113,35 @@ class Watcher:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+class Published:
+    """When each petition's events went out on NATS, seen by a plain (core) subscription."""
+
+    SUBJECTS = {"petitions.received": "received", "petitions.routed": "routed"}
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.seen: dict[str, dict[str, float]] = {name: {} for name in self.SUBJECTS.values()}
+
+    @classmethod
+    async def subscribe(cls, nats_url: str) -> "Published":
+        published = cls(await nats.connect(nats_url))
+        for subject in cls.SUBJECTS:
+            await published.connection.subscribe(subject, cb=published._note)
+        return published
+
+    async def _note(self, message) -> None:
+        petition_id = json.loads(message.data).get("petition_id")
+        self.seen[self.SUBJECTS[message.subject]].setdefault(petition_id, time.monotonic())
+
+    def hops(self, answered: dict[str, float], assigned: dict[str, float]) -> dict[str, dict]:
+        """p50/p99 of each hop over the petitions seen at every step."""
+        received, routed = self.seen["received"], self.seen["routed"]
+        complete = [i for i in answered if i in received and i in routed and i in assigned]
+        return {"intake relay": percentiles([(received[i] - answered[i]) * 1000 for i in complete]),
+                "routing": percentiles([(routed[i] - received[i]) * 1000 for i in complete]),
+                "monitoring": percentiles([(assigned[i] - routed[i]) * 1000 for i in complete])}
+
+    async def close(self) -> None:
+        await self.connection.close()

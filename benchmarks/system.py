@@ -46,6 +46,7 @@ class System:
         self.processes: dict[str, subprocess.Popen] = {}
         self.urls: dict[str, str] = {}
         self.db_urls: dict[str, str] = {}
+        self.nats_url = ""
 
     @property
     def pids(self) -> dict[str, int]:
@@ -58,7 +59,7 @@ class System:
         self.db_urls = self._databases()
         for name, url in self.db_urls.items():
             upgrade(ROOT / "services" / name / "migrations", url)
-        nats_url = self._start_nats()
+        nats_url = self.nats_url = self._start_nats()
         for name in SERVICES:
             self._start_service(name, nats_url)
         for name in SERVICES:
