@@ -128,12 +128,15 @@ def throughput(system: System, quick: bool, meeting: dict, bodies: list[str], he
             "bare insert+outbox", f">= {target}/s and >= 60%", met),
         pipeline_row(db, caught_up, post["rate"]),
     ]
-    return found, {"post": post["rate"], "live": live["rate"], "bare": bare["rate"],
-                   "pipeline": caught_up["assigned"] / caught_up["seconds"]}
+    return found, {"post": post["rate"], "live": live["rate"], "bare": bare["rate"], "pipeline": _rate(caught_up)}
+
+
+def _rate(caught_up: dict) -> float:
+    return caught_up["assigned"] / caught_up["seconds"]
 
 
 def pipeline_row(db: str, caught_up: dict, intake_rate: float) -> dict:
-    rate = caught_up["assigned"] / caught_up["seconds"]
+    rate = _rate(caught_up)
     note = f"{caught_up['assigned']} assigned in {caught_up['seconds']:.1f} s after the intake burst"
     if not caught_up["caught_up"]:
         note += f"; still {caught_up['backlog']} not in monitoring when the wait ended"
@@ -153,7 +156,8 @@ def latency(system: System, quick: bool, bodies: list[str], headers: dict, max_r
         late = "" if ms["p99"] is not None else f"p99 beyond the {t['latency'] + t['settle']} s watch; "
         found.append(row("end-to-end", f"POST answer → assigned, p99 at {share:.0%} load", ms["p99"], "ms",
                          system.backend, ms["p50"], "p50", "<= 50 ms at 75%" if share == 0.75 else "", met,
-                         note=f"{late}{max_rate * share:.0f}/s (of {max_rate:.0f}/s sustained) for {t['latency']} s: p95 {_ms(ms['p95'])}, max "
+                         note=f"{late}{max_rate * share:.0f}/s (of {max_rate:.0f}/s sustained) for {t['latency']} s: "
+                              f"p95 {_ms(ms['p95'])}, max "
                               f"{_ms(ms['max'])}; {result['assigned']} of {result['sent']} assigned in the "
                               f"window; POST p99 {_ms(result['post_ms']['p99'])}; {_hops(result['hops_ms'])}"))
         if result["assigned"] < result["answered"] * 0.95:  # a backlog left would slow the next rate
