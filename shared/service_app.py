@@ -1,6 +1,7 @@
 """The FastAPI app every service is built from: lifespan wiring, health, readiness, metrics, errors."""
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -77,6 +78,14 @@ def make_verifier(settings: ServiceSettings) -> TokenVerifier:
     return TokenVerifier(secret=ensure_secret(settings.jwt_secret_file), **claims)
 
 
+def _freeze_startup_heap() -> None:
+    """Leave what startup made (modules, routes, the catalog, the models) out of every later full
+    collection: walking those ~100,000 objects takes 25-40 ms on this machine, a pause that lands in
+    whichever request is running (in the search benchmark, 3 % of the searches)."""
+    gc.collect()
+    gc.freeze()
+
+
 def create_service_app(settings: ServiceSettings, definition: ServiceDefinition) -> FastAPI:
     metrics = ServiceMetrics(settings.service_name)
 
@@ -92,9 +101,11 @@ def create_service_app(settings: ServiceSettings, definition: ServiceDefinition)
                 runtime.tasks.append(asyncio.create_task(consumer.run(), name=f"consumer-{consumer.spec.durable}"))
         if definition.on_start:
             await definition.on_start(runtime)
+        _freeze_startup_heap()
         try:
             yield
         finally:
+            gc.unfreeze()  # a process that starts apps again (the tests) collects this one's cycles
             await _shutdown(runtime)
 
     configure_logging(settings.log_level)

@@ -1,11 +1,14 @@
 """Word search queries: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL, the same answers on both."""
 
 import json
+import math
 import uuid
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
 
-from sqlalchemy import Select, Uuid, case, cast, column, func, literal, literal_column, select, table, text
+from sqlalchemy import Select, Uuid, case, cast, column, func, literal, literal_column, select, table, text, true
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
@@ -18,6 +21,10 @@ RANKED = 1000
 # PostgreSQL word search: the window of newest petitions is sized to hold this many times the RANKED
 # matches the planner expects, so that one query seldom falls short.
 WINDOW_MARGIN = 2
+# Where the rarest typed word is in SAMPLE_FROM of the petitions or more, the newest SAMPLE_ROWS are
+# tested one by one (~1.2 µs each); with WALK_FROM of them matching, walking on is cheaper than the
+# index.
+SAMPLE_FROM, SAMPLE_ROWS, WALK_FROM = 0.005, 3000, 0.08
 REPEAT_WINDOW = 0.05
 petition_search = table("petition_search", column("petition_id", Uuid))
 # PostgreSQL only: a generated tsvector column (migration 0003), GIN-indexed; the model does not map it.
@@ -97,15 +104,36 @@ async def _sqlite_ranked_page(session: AsyncSession, ids: Select, terms: list[Te
 
 async def _pg_ranked_page(session: AsyncSession, ids: Select, terms: list[Term], offset: int,
                           limit: int) -> list[Petition]:
-    """PostgreSQL: rank the RANKED newest matches (ids and sort keys only), then load the page."""
+    """PostgreSQL: the page of the RANKED newest matches, ranked and cut in the database."""
+    if offset >= RANKED:
+        return []
     await custom_plans(session)
-    ts = cast(literal(tsquery(terms)), TSQUERY)
-    rows = await _newest_matches(session, ids, ts, terms)
-    rows.sort(key=lambda row: (row.exact, row.rank, row.created_at, row.id), reverse=True)
-    page = [row.id for row in rows[offset:offset + limit]]
-    loaded = {petition.id: petition for petition in await session.scalars(select(Petition).where(
-        Petition.id.in_(page)))} if page else {}
-    return [loaded[id_] for id_ in page if id_ in loaded]
+    found = await _newest_matches(session, ids, _ts(terms), terms, Page(offset, limit))
+    return found.petitions
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which of the ranked matches are shown."""
+
+    offset: int
+    limit: int
+
+
+@dataclass(frozen=True)
+class _Found:
+    """A page of the newest matches and how many matches (up to RANKED) were ranked for it."""
+
+    petitions: list[Petition]
+    ranked: int
+
+
+def _ts(terms: list[Term]):
+    return _as_tsquery(tsquery(terms))
+
+
+def _as_tsquery(query: str):
+    return cast(literal(query), TSQUERY)
 
 
 async def custom_plans(session: AsyncSession) -> None:
@@ -119,38 +147,116 @@ async def custom_plans(session: AsyncSession) -> None:
                                "set_config('jit', 'off', true)"))
 
 
-async def _newest_matches(session: AsyncSession, ids: Select, ts, terms: list[Term]) -> list:
-    """The RANKED newest matches, looked for in a window of the newest petitions sized to hold them.
+async def _newest_matches(session: AsyncSession, ids: Select, ts, terms: list[Term], page: Page) -> _Found:
+    """The RANKED newest matches: walked newest first when matches are common, else from the GIN index.
 
     A GIN index hands out matches unordered, so "the 1,000 newest of 300,000 matches" would read all
     300,000 rows. A window ending at the newest petition that holds RANKED matches holds exactly the
-    RANKED newest ones. Its share of the table comes from the planner's estimate for the rarest typed
-    word (the words of a phrase come together, so the planner's product of their frequencies counts
-    too few matches and sized windows eight times too large); a window that falls short tells the
-    density of matches, and the next one is sized from it; the whole history comes last, or first
-    when few petitions match.
+    RANKED newest ones; its size needs the density of matches. The planner's estimate for the rarest
+    typed word bounds it from above (the words of a phrase come together, so the planner's product of
+    their frequencies counts far too few). Where that bound says matches may be common, the newest
+    SAMPLE_ROWS petitions tell the density itself: dense matches are found by walking back in time,
+    testing each row (the GIN scan of common words costs 10-40 ms by itself), sparser ones in one
+    window sized from the density.
     """
     total, bounds = await _table_shape(session)
-    expected = min([await _estimate(session, ids.where(_VECTOR.op("@@")(cast(literal(tsquery([term])), TSQUERY))))
-                    for term in terms] or [0.0])
+    expected = min([await _estimate(session, ids.where(_VECTOR.op("@@")(_ts([term])))) for term in terms] or [0.0])
     matching = ids.where(_VECTOR.op("@@")(ts))
-    share = WINDOW_MARGIN * RANKED / expected if expected and total else 1.0
-    return await _in_windows(session, bounds, share,
-                             lambda since: _newest_ranked(session, matching, ts, terms, since))
+
+    def in_index(since: datetime | None) -> Awaitable[_Found]:
+        return _ranked(session, _from_index(matching, since), ts, terms, page)
+
+    def in_windows(share: float) -> Awaitable[_Found]:
+        return _in_windows(session, bounds, share, in_index, counted=lambda found: found.ranked)
+
+    if not total or expected < SAMPLE_FROM * total:
+        return await in_windows(WINDOW_MARGIN * RANKED / expected if expected and total else 1.0)
+    sample = await _ranked(session, _newest_sample(ids, ts), ts, terms, page)
+    if sample.ranked == RANKED or total <= SAMPLE_ROWS:
+        return sample
+    if not sample.ranked:
+        return await in_windows(WINDOW_MARGIN * RANKED / expected)
+    in_history = sample.ranked / SAMPLE_ROWS * total  # matches in the whole history
+    if sample.ranked >= WALK_FROM * SAMPLE_ROWS:
+        since = _quantile(bounds, 1 - WINDOW_MARGIN * RANKED / in_history)
+        walked = await _ranked(session, _walked(ids, ts, since), ts, terms, page)
+        if walked.ranked == RANKED:
+            return walked
+    return await in_windows(_margin(sample.ranked) * RANKED / in_history)
 
 
-async def _in_windows(session: AsyncSession, bounds: list[datetime], share: float, newest) -> list:
-    """`newest(since)`'s RANKED rows from the window holding `share` of the petitions, else a window sized
-    from the density the first one showed, else the whole history (`since` None)."""
+def _tested(vector, ts):
+    """`vector @@ ts` as the function behind the operator: the planner cannot hand it to the GIN index,
+    so it tests the rows another condition (the newest first) brings."""
+    return func.ts_match_vq(vector, ts)
+
+
+def _newest_sample(ids: Select, ts):
+    """The matches among the SAMPLE_ROWS newest petitions (of the filters)."""
+    newest = (ids.add_columns(Petition.created_at, _VECTOR.label("vector"), Petition.search_terms)
+              .order_by(Petition.created_at.desc()).limit(SAMPLE_ROWS).subquery("newest"))
+    return select(newest).where(_tested(newest.c.vector, ts)).order_by(newest.c.created_at.desc()).limit(
+        RANKED).subquery("matches")
+
+
+def _walked(ids: Select, ts, since: datetime | None):
+    """The RANKED newest matches since `since`, testing petitions newest first (no index on the words)."""
+    walk = ids.where(_tested(_VECTOR, ts))
+    if since is not None:
+        walk = walk.where(Petition.created_at >= since)
+    return (walk.add_columns(Petition.created_at, _VECTOR.label("vector"), Petition.search_terms)
+            .order_by(Petition.created_at.desc()).limit(RANKED).subquery("matches"))
+
+
+def _from_index(matching: Select, since: datetime | None):
+    """The RANKED newest matches the GIN index hands out; `since` bounds them.
+
+    OFFSET 0 keeps the planner from walking the created_at index and testing every row's vector
+    (it prices that test far below its cost: 300 ms for a common pair at a million petitions); the
+    matches come from the GIN index, ANDed with the window's created_at range.
+    """
+    if since is not None:
+        matching = matching.where(Petition.created_at >= since)
+    fenced = matching.add_columns(Petition.created_at, _VECTOR.label("vector"),
+                                  Petition.search_terms).offset(0).subquery("fenced")
+    return select(fenced).order_by(fenced.c.created_at.desc()).limit(RANKED).subquery("matches")
+
+
+async def _ranked(session: AsyncSession, matches, ts, terms: list[Term], page: Page) -> _Found:
+    """The page of `matches` (up to RANKED), exact-diacritic matches first, then by relevance, newest
+    first, with how many were ranked (also for a page past the end); only the page leaves the database."""
+    ranked = select(matches.c.id, matches.c.created_at, exact_hits(terms, matches.c.search_terms).label("exact"),
+                    func.ts_rank(matches.c.vector, ts).label("rank")).cte("ranked")
+    order = (ranked.c.exact.desc(), ranked.c.rank.desc(), ranked.c.created_at.desc(), ranked.c.id.desc())
+    cut = select(ranked).order_by(*order).offset(page.offset).limit(page.limit).subquery("page")
+    counted = select(func.count().label("ranked")).select_from(ranked).subquery("counted")
+    rows = (await session.execute(
+        select(counted.c.ranked, Petition).select_from(counted).outerjoin(cut, true())
+        .outerjoin(Petition, Petition.id == cut.c.id)
+        .order_by(cut.c.exact.desc(), cut.c.rank.desc(), cut.c.created_at.desc(), cut.c.id.desc()))).all()
+    return _Found([row[1] for row in rows if row[1] is not None], rows[0][0])
+
+
+async def _in_windows(session: AsyncSession, bounds: list[datetime], share: float, newest, counted=len):
+    """`newest(since)` from the window holding `share` of the petitions, if it `counted` RANKED matches,
+    else from a window sized from the density the first one showed, else from the whole history
+    (`since` None)."""
     for _ in range(2):
         since = _quantile(bounds, 1 - share) if share < 1 else None
         if since is None:
             break
-        rows = await newest(since)
-        if len(rows) == RANKED:
-            return rows
-        share = share * WINDOW_MARGIN * RANKED / len(rows) if rows else 1.0
+        found = await newest(since)
+        count = counted(found)
+        if count == RANKED:
+            return found
+        share = share * _margin(count) * RANKED / count if count else 1.0
     return await newest(None)
+
+
+def _margin(counted: int) -> float:
+    """How much larger than `counted` matches suggest a window must be to hold them: three standard
+    deviations of a count."""
+    return 1 + 3 / math.sqrt(counted)
 
 
 async def _estimate(session: AsyncSession, query: Select) -> float:
@@ -175,24 +281,6 @@ def _quantile(bounds: list[datetime], share: float) -> datetime | None:
     index = min(int(position), len(bounds) - 2)
     low, high = bounds[index], bounds[index + 1]
     return low + (high - low) * (position - index)
-
-
-async def _newest_ranked(session: AsyncSession, matching: Select, ts, terms: list[Term],
-                         since: datetime | None) -> list:
-    """The RANKED newest matches with their sort keys; `since` bounds the rows the index hands out.
-
-    OFFSET 0 keeps the planner from walking the created_at index and testing every row's vector
-    (it prices that test far below its cost: 300 ms for a common pair at a million petitions); the
-    matches come from the GIN index, ANDed with the window's created_at range.
-    """
-    if since is not None:
-        matching = matching.where(Petition.created_at >= since)
-    fenced = matching.add_columns(Petition.created_at, _VECTOR.label("vector"),
-                                  Petition.search_terms).offset(0).subquery("matches")
-    newest = select(fenced).order_by(fenced.c.created_at.desc()).limit(RANKED).subquery("newest")
-    keys = select(newest.c.id, newest.c.created_at, exact_hits(terms, newest.c.search_terms).label("exact"),
-                  func.ts_rank(newest.c.vector, ts).label("rank"))
-    return list(await session.execute(keys))
 
 
 async def candidates(session: AsyncSession, words: list[str], *, nearby_units: list[str] | None,
@@ -247,7 +335,7 @@ async def _two_of_keys(session: AsyncSession, query: Select, words: list[str]) -
                 .join(petition_search, petition_search.c.petition_id == Petition.id).where(search.op("MATCH")(fts5))
                 .order_by(literal_column("petition_search.rowid").desc()).limit(RANKED))
         return list(await session.execute(keys))
-    ts = cast(literal(ts_text), TSQUERY)
+    ts = _as_tsquery(ts_text)
     matching = query.where(_VECTOR.op("@@")(ts))
     total, bounds = await _table_shape(session)
     expected = await _estimate(session, matching) if total else 0.0

@@ -24,6 +24,17 @@ async def _search(intake, headers, q, **params) -> list[dict]:
     return response.json()["items"]
 
 
+async def _every_page(intake, headers, q, limit) -> list[str]:
+    """The codes on every page of a search, following the cursors."""
+    seen, cursor = [], None
+    while True:
+        params = {"q": q, "limit": limit} | ({"cursor": cursor} if cursor else {})
+        body = (await intake.get("/petitions", params=params, headers=headers)).json()
+        seen += [item["code"] for item in body["items"]]
+        if not (cursor := body["next_cursor"]):
+            return seen
+
+
 @pytest.fixture
 async def petitions(intake, secretariat):
     meeting = await make_meeting(intake, secretariat)
@@ -95,13 +106,7 @@ async def test_a_broad_query_ranks_the_newest_matches(intake, secretariat):
     meeting = await make_meeting(intake, secretariat)
     await _old_petitions(intake, meeting, [f"Cử tri đề nghị hỗ trợ giống lúa cho thôn {n}." for n in range(1500)])
     newest = await _post(intake, secretariat, meeting, "Cử tri đề nghị hỗ trợ giống ngô mới cho các hộ nghèo.")
-    seen, cursor = [], None
-    while True:  # every page of the ranked set: the 1,000 newest of the 1,501 matches
-        params = {"q": "giong", "limit": 200} | ({"cursor": cursor} if cursor else {})
-        body = (await intake.get("/petitions", params=params, headers=secretariat)).json()
-        seen += [item["code"] for item in body["items"]]
-        if not (cursor := body["next_cursor"]):
-            break
+    seen = await _every_page(intake, secretariat, "giong", 200)  # the 1,000 newest of the 1,501 matches
     assert len(seen) == len(set(seen)) == 1000
     assert newest["code"] in seen and "KN-2020-000001" not in seen and "KN-2020-001500" in seen
     narrow = await _search(intake, secretariat, "giong ngo")  # the same request after a broad one still uses the index
@@ -124,11 +129,30 @@ async def test_a_window_of_the_newest_petitions_answers_as_the_whole_history_wou
     expected = {f"KN-2020-{n + 1:06d}" for n in range(6000) if n % 2}
     expected = set(sorted(expected)[-1000:])
     for typed in ("giong", "giống lúa thôn"):
-        seen, cursor = [], None
-        while True:
-            params = {"q": typed, "limit": 200} | ({"cursor": cursor} if cursor else {})
-            body = (await intake.get("/petitions", params=params, headers=secretariat)).json()
-            seen += [item["code"] for item in body["items"]]
-            if not (cursor := body["next_cursor"]):
-                break
+        seen = await _every_page(intake, secretariat, typed, 200)
         assert len(seen) == len(set(seen)) == 1000 and set(seen) == expected, typed
+
+
+@pytest.mark.parametrize("every", [6, 20], ids=["walked-back-from-the-newest", "window-sized-from-a-sample"])
+async def test_common_words_found_newest_first_answer_as_the_whole_history_would(intake, secretariat, monkeypatch,
+                                                                                  every):
+    """PostgreSQL tests the newest petitions one by one for a common word (one in six petitions), or sizes
+    a window from the density they show (one in twenty): both must hand back exactly the newest matches.
+    The sizes are scaled down (100 ranked, a sample of 300) so that 6,000 petitions reach both paths."""
+    from sqlalchemy import text
+
+    from services.intake.petitions import search_repository
+    from tests.integration.intake.test_repeats import _old_petitions
+
+    monkeypatch.setattr(search_repository, "RANKED", 100)
+    monkeypatch.setattr(search_repository, "SAMPLE_ROWS", 300)
+    meeting = await make_meeting(intake, secretariat)
+    contents = [f"Cử tri đề nghị hỗ trợ giống lúa cho thôn {n}." if n % every == 0
+                else f"Cử tri đề nghị sửa đường thôn {n}." for n in range(6000)]
+    await _old_petitions(intake, meeting, contents)
+    async with intake._transport.app.state.runtime.engine.begin() as connection:
+        await connection.execute(text("ANALYZE petitions"))
+    expected = set(sorted(f"KN-2020-{n + 1:06d}" for n in range(6000) if n % every == 0)[-100:])
+    for typed in ("giong", "giống lúa thôn"):
+        seen = await _every_page(intake, secretariat, typed, 40)
+        assert len(seen) == len(set(seen)) == 100 and set(seen) == expected, typed
