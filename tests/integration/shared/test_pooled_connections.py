@@ -1,0 +1,51 @@
+"""Pooled PostgreSQL connections: a server restart or an ended session never reaches the next caller."""
+
+import asyncio
+
+import pytest
+from sqlalchemy import text
+
+from shared import db
+from tests.support.servers import PostgresCluster, postgres_bin_dir
+
+
+@pytest.fixture
+def own_cluster():
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL binaries (initdb/pg_ctl) are absent on this machine")
+    cluster = PostgresCluster(bin_dir)
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+async def _backend(engine) -> int:
+    async with engine.connect() as connection:
+        return (await connection.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+
+
+async def test_after_a_restart_the_next_checkout_gets_a_live_connection(own_cluster):
+    engine = db.make_engine(own_cluster.create_database())
+    try:
+        before = await _backend(engine)
+        await asyncio.to_thread(own_cluster.restart)
+        await asyncio.sleep(0.2)  # the driver reads the server's goodbye
+        assert await _backend(engine) != before
+    finally:
+        await engine.dispose()
+
+
+async def test_a_session_ended_by_the_server_is_replaced(own_cluster):
+    engine = db.make_engine(own_cluster.create_database())
+    try:
+        async with engine.connect() as pooled, engine.connect() as other:
+            ended = (await pooled.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+            await pooled.commit()
+            await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": ended})
+        await asyncio.sleep(0.2)
+        async with engine.connect() as first, engine.connect() as second:  # the pool's two, or new ones
+            pids = [(await each.execute(text("SELECT pg_backend_pid()"))).scalar_one() for each in (first, second)]
+        assert ended not in pids
+    finally:
+        await engine.dispose()
