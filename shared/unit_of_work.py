@@ -18,7 +18,7 @@ class UnitOfWork:
         self._inbox_model = inbox_model
         self._source = source
         self._on_commit = on_commit
-        self._emitted: list[Envelope] = []
+        self._emitted = False  # the envelopes themselves are not kept: an import emits thousands
         self.session: AsyncSession
 
     async def __aenter__(self) -> "UnitOfWork":
@@ -36,7 +36,7 @@ class UnitOfWork:
         self.session.add(self._outbox_model(
             event_id=str(envelope.id), subject=envelope.subject, payload=envelope.model_dump_json(),
         ))
-        self._emitted.append(envelope)
+        self._emitted = True
         return envelope
 
     async def emit_all(self, events: list[tuple[uuid.UUID, EventData]]) -> None:
@@ -48,11 +48,7 @@ class UnitOfWork:
         if envelopes:
             await self.session.execute(insert(self._outbox_model.__table__), [
                 {"event_id": str(e.id), "subject": e.subject, "payload": e.model_dump_json()} for e in envelopes])
-        self._emitted += envelopes
-
-    @property
-    def emitted(self) -> list[Envelope]:
-        return list(self._emitted)
+        self._emitted = self._emitted or bool(envelopes)
 
     async def claim(self, consumer: str, event_id: uuid.UUID) -> bool:
         """Record an inbound event id; False when this consumer has applied it before."""

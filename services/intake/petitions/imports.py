@@ -31,6 +31,7 @@ from shared.validation_messages import vietnamese_message
 ImportMode = Literal["all_or_nothing", "partial"]
 # What to do with rows already imported: None asks first (409 listing them).
 OnDuplicates = Literal["skip", "import"]
+WRITE_CHUNK = 500
 
 
 @dataclass
@@ -190,12 +191,18 @@ async def import_rows(uow: UnitOfWork, upload: ImportFile, default_meeting_id: u
 
 
 async def _write(uow: UnitOfWork, accepted: list[Checked], user: Principal, code_timezone: str) -> list[dict]:
-    """The accepted rows in bulk, as the form's petitions are written (recording.write_all)."""
-    rows = await recording.write_all(
-        uow, [Accepted(item.payload, item.meeting, item.unit_code, user.sub) for item in accepted], code_timezone,
-        texts=[(item.folded, item.terms) for item in accepted])
-    return [{"row": item.row, "petition_id": str(row.petition["id"]), "code": row.petition["code"]}
-            for item, row in zip(accepted, rows, strict=True)]
+    """The accepted rows in bulk, as the form's petitions are written (recording.write_all), WRITE_CHUNK
+    at a time in the one transaction: a chunk's rows, events and statement parameters are let go once
+    inserted (a 5,000-row file written at once held 40 MB more, traced with tracemalloc)."""
+    taken = []
+    for start in range(0, len(accepted), WRITE_CHUNK):
+        chunk = accepted[start:start + WRITE_CHUNK]
+        rows = await recording.write_all(
+            uow, [Accepted(item.payload, item.meeting, item.unit_code, user.sub) for item in chunk], code_timezone,
+            texts=[(item.folded, item.terms) for item in chunk])
+        taken += [{"row": item.row, "petition_id": str(row.petition["id"]), "code": row.petition["code"]}
+                  for item, row in zip(chunk, rows, strict=True)]
+    return taken
 
 
 def _report(mode: str, total: int, taken: list, refused: list, committed: bool) -> dict:

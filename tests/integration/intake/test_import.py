@@ -101,3 +101,28 @@ async def test_an_import_retried_with_its_key_is_not_imported_twice(intake, secr
     refused = await intake.post("/petitions:import", headers=headers, files={"file": ("ds.csv", other, "text/csv")})
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "Idempotency-Key"
     assert await _petition_count(intake, secretariat) == 2
+
+
+async def test_a_file_written_in_chunks_keeps_one_block_of_codes_and_every_event(intake, secretariat, monkeypatch):
+    """A large file is written a chunk at a time in one transaction: the codes still follow the rows
+    without a gap, and each row has its petitioner and its received event."""
+    from sqlalchemy import func, select
+
+    from services.intake.models import OutboxMessage
+    from services.intake.petitions import imports
+    from services.intake.petitions.models import Petitioner
+
+    monkeypatch.setattr(imports, "WRITE_CHUNK", 7)
+    meeting = await make_meeting(intake, secretariat)
+    rows = [[f"{GOOD} Đoạn {n}.", "Lê Văn C"] for n in range(30)]
+    response = await intake.post("/petitions:import", params={"meeting_id": meeting["id"]}, headers=secretariat,
+                                 files={"file": ("ds.csv", _csv([["content", "petitioner_name"], *rows]), "text/csv")})
+    assert response.status_code == 201, response.text
+    taken = response.json()["taken"]
+    assert [row["row"] for row in taken] == list(range(2, 32))
+    assert [int(row["code"][-6:]) for row in taken] == list(range(1, 31))
+    async with intake._transport.app.state.runtime.engine.connect() as connection:
+        petitioners = (await connection.execute(select(func.count()).select_from(Petitioner))).scalar_one()
+        events = (await connection.execute(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.subject == "petitions.received"))).scalar_one()
+    assert (petitioners, events) == (30, 30)
