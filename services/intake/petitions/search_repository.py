@@ -172,7 +172,7 @@ async def _newest_matches(session: AsyncSession, ids: Select, ts, terms: list[Te
     if not total or expected < SAMPLE_FROM * total:
         return await in_windows(WINDOW_MARGIN * RANKED / expected if expected and total else 1.0)
     sample = await _ranked(session, _newest_sample(ids, ts), ts, terms, page)
-    if sample.ranked == RANKED or total <= SAMPLE_ROWS:
+    if sample.ranked == RANKED:  # not "the table is smaller than the sample": its statistics may be old
         return sample
     if not sample.ranked:
         return await in_windows(WINDOW_MARGIN * RANKED / expected)

@@ -156,3 +156,29 @@ async def test_common_words_found_newest_first_answer_as_the_whole_history_would
     for typed in ("giong", "giống lúa thôn"):
         seen = await _every_page(intake, secretariat, typed, 40)
         assert len(seen) == len(set(seen)) == 100 and set(seen) == expected, typed
+
+
+async def test_planner_statistics_older_than_the_petitions_still_give_the_newest_matches(intake, secretariat,
+                                                                                       monkeypatch):
+    """Statistics taken when the table was small (no ANALYZE since a large import) must not make the
+    newest petitions look like the whole history."""
+    from sqlalchemy import text
+
+    from services.intake.petitions import search_repository
+    from tests.integration.intake.test_repeats import _old_petitions
+
+    monkeypatch.setattr(search_repository, "RANKED", 100)
+    monkeypatch.setattr(search_repository, "SAMPLE_ROWS", 300)
+    meeting = await make_meeting(intake, secretariat)
+    contents = [f"Cử tri đề nghị hỗ trợ giống lúa cho thôn {n}." if n % 20 == 0
+                else f"Cử tri đề nghị sửa đường thôn {n}." for n in range(6000)]
+    await _old_petitions(intake, meeting, contents[:200])
+    async with intake._transport.app.state.runtime.engine.begin() as connection:
+        await connection.execute(text("ANALYZE petitions"))
+    engine = intake._transport.app.state.runtime.engine
+    async with engine.begin() as connection:  # the rest of the history, after the statistics
+        await connection.execute(text("DELETE FROM petitions"))
+    await _old_petitions(intake, meeting, contents)
+    expected = set(sorted(f"KN-2020-{n + 1:06d}" for n in range(6000) if n % 20 == 0)[-100:])
+    seen = await _every_page(intake, secretariat, "giong", 40)
+    assert len(seen) == len(set(seen)) == 100 and set(seen) == expected
