@@ -177,8 +177,8 @@ async def _newest_matches(session: AsyncSession, ids: Select, ts, terms: list[Te
     if not sample.ranked:
         return await in_windows(WINDOW_MARGIN * RANKED / expected)
     in_history = sample.ranked / SAMPLE_ROWS * total  # matches in the whole history
-    if sample.ranked >= WALK_FROM * SAMPLE_ROWS:
-        since = _quantile(bounds, 1 - WINDOW_MARGIN * RANKED / in_history)
+    since = _quantile(bounds, 1 - WINDOW_MARGIN * RANKED / in_history)
+    if sample.ranked >= WALK_FROM * SAMPLE_ROWS and since is not None:  # a walk bounded in time only
         walked = await _ranked(session, _walked(ids, ts, since), ts, terms, page)
         if walked.ranked == RANKED:
             return walked
@@ -199,11 +199,9 @@ def _newest_sample(ids: Select, ts):
         RANKED).subquery("matches")
 
 
-def _walked(ids: Select, ts, since: datetime | None):
+def _walked(ids: Select, ts, since: datetime):
     """The RANKED newest matches since `since`, testing petitions newest first (no index on the words)."""
-    walk = ids.where(_tested(_VECTOR, ts))
-    if since is not None:
-        walk = walk.where(Petition.created_at >= since)
+    walk = ids.where(_tested(_VECTOR, ts), Petition.created_at >= since)
     return (walk.add_columns(Petition.created_at, _VECTOR.label("vector"), Petition.search_terms)
             .order_by(Petition.created_at.desc()).limit(RANKED).subquery("matches"))
 
