@@ -225,14 +225,16 @@ async def _ranked(session: AsyncSession, matches, ts, terms: list[Term], page: P
     first, with how many were ranked (also for a page past the end); only the page leaves the database."""
     ranked = select(matches.c.id, matches.c.created_at, exact_hits(terms, matches.c.search_terms).label("exact"),
                     func.ts_rank(matches.c.vector, ts).label("rank")).cte("ranked")
-    order = (ranked.c.exact.desc(), ranked.c.rank.desc(), ranked.c.created_at.desc(), ranked.c.id.desc())
-    cut = select(ranked).order_by(*order).offset(page.offset).limit(page.limit).subquery("page")
+    cut = select(ranked).order_by(*_best_first(ranked)).offset(page.offset).limit(page.limit).subquery("page")
     counted = select(func.count().label("ranked")).select_from(ranked).subquery("counted")
     rows = (await session.execute(
         select(counted.c.ranked, Petition).select_from(counted).outerjoin(cut, true())
-        .outerjoin(Petition, Petition.id == cut.c.id)
-        .order_by(cut.c.exact.desc(), cut.c.rank.desc(), cut.c.created_at.desc(), cut.c.id.desc()))).all()
+        .outerjoin(Petition, Petition.id == cut.c.id).order_by(*_best_first(cut)))).all()
     return _Found([row[1] for row in rows if row[1] is not None], rows[0][0])
+
+
+def _best_first(keys) -> tuple:
+    return keys.c.exact.desc(), keys.c.rank.desc(), keys.c.created_at.desc(), keys.c.id.desc()
 
 
 async def _in_windows(session: AsyncSession, bounds: list[datetime], share: float, newest, counted=len):

@@ -6,18 +6,16 @@ import pytest
 from sqlalchemy import text
 
 from shared import db
-from tests.support.servers import PostgresCluster, postgres_bin_dir
+from tests.support.servers import postgres_bin_dir, throwaway_postgres
 
 
 @pytest.fixture
 def own_cluster():
-    bin_dir = postgres_bin_dir()
-    if bin_dir is None:
+    """A cluster of the test's own: restarting the session's would cut every other fixture's connections."""
+    if postgres_bin_dir() is None:
         pytest.skip("PostgreSQL binaries (initdb/pg_ctl) are absent on this machine")
-    cluster = PostgresCluster(bin_dir)
-    cluster.start()
-    yield cluster
-    cluster.stop()
+    with throwaway_postgres() as cluster:
+        yield cluster
 
 
 async def _backend(engine) -> int:
