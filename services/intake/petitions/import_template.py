@@ -2,8 +2,7 @@
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from shared.openpyxl_import import load_openpyxl
 
 TITLE = "DANH SÁCH KIẾN NGHỊ CỬ TRI"
 NOTE = ("Mỗi dòng một kiến nghị. Bắt buộc: Nội dung kiến nghị. Bỏ trống Mã buổi tiếp xúc khi chọn buổi "
@@ -25,7 +24,9 @@ HEADER_ROW = 4
 
 
 def template_xlsx() -> bytes:
-    workbook = Workbook()
+    openpyxl = load_openpyxl()  # only once an office asks for the template (see shared.openpyxl_import)
+    from openpyxl.styles import Font
+    workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Kiến nghị"
     sheet["A1"], sheet["A2"] = TITLE, NOTE

@@ -6,8 +6,8 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 
-from services.intake.petitions.xlsx_table import sheet_values
 from shared.errors import invalid
+from shared.openpyxl_import import load_openpyxl
 from shared.text import fold
 
 # Accepted column headers, English or Vietnamese (compared folded: case and diacritics ignored).
@@ -89,6 +89,8 @@ def _csv_table(data: bytes) -> Iterator[list[str]]:
 
 def _xlsx_table(data: bytes) -> Iterator[list[str]]:
     _check_unpacked_size(data)
+    load_openpyxl()
+    from services.intake.petitions.xlsx_table import sheet_values  # openpyxl comes with the first XLSX file
     try:
         # The declared size (<dimension ref="A1:XFD1048576">) is the file's claim, not its content: not read.
         for row in sheet_values(data, MAX_COLUMNS):

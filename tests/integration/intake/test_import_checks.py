@@ -43,6 +43,9 @@ async def test_the_same_file_again_is_warned_before_anything_is_written(intake, 
     taken = await _post(intake, secretariat, data, meeting_id=meeting["id"], on_duplicates="import")
     assert taken.status_code == 201 and taken.json()["rows_taken"] == 2
     assert await _count(intake, secretariat) == 4
+    # Each row is now recorded twice: the warning names it once, by its first record.
+    third = await _post(intake, secretariat, data, meeting_id=meeting["id"])
+    assert [(d["row"], d["code"]) for d in third.json()["duplicates"]] == [(2, codes[0]), (3, codes[1])]
 
 
 async def test_the_same_content_at_the_same_meeting_is_warned_row_by_row(intake, secretariat):
