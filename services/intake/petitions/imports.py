@@ -8,7 +8,7 @@ their petitioners and their outbox events.
 
 import asyncio
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import ValidationError
@@ -36,21 +36,28 @@ WRITE_CHUNK = 500
 
 @dataclass
 class ImportFile:
-    """An uploaded file's identity and its rows, as read."""
+    """An uploaded file's identity and its rows, as read, until the check takes them (`total` stays)."""
 
     filename: str
     sha256: str
     rows: list[Row]
+    total: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.total = len(self.rows)
+
+    def take_rows(self) -> list[Row]:
+        """The rows, let go of here: once checked they are garbage (5 MB for 5,000 rows)."""
+        rows, self.rows = self.rows, []
+        return rows
 
 
 @dataclass
 class Checked:
-    """A row that passed validation, with what the bulk insert needs computed off the event loop."""
+    """A row that passed validation (its folded text and search terms are computed as it is written)."""
 
     row: int
     payload: PetitionCreate
-    folded: str
-    terms: str
     meeting: Meeting | None = None
     unit_code: str = ""
 
@@ -89,7 +96,7 @@ def _field_errors(exc: ValidationError) -> list[dict]:
 
 
 def _validated(rows: list[Row], default_meeting_id) -> list[Checked | dict]:
-    """Each row checked (or its refusal), with its folded text and search terms: CPU work, for a worker thread."""
+    """Each row checked (or its refusal): CPU work, for a worker thread."""
     checked: list[Checked | dict] = []
     for number, row in rows:
         try:
@@ -97,9 +104,13 @@ def _validated(rows: list[Row], default_meeting_id) -> list[Checked | dict]:
         except ValidationError as exc:
             checked.append({"row": number, "errors": _field_errors(exc)})
             continue
-        folded = fold(payload.content)
-        checked.append(Checked(number, payload, folded, search_terms(payload.content, folded)))
+        checked.append(Checked(number, payload))
     return checked
+
+
+def _texts(chunk: list[Checked]) -> list[tuple[str, str]]:
+    """(folded text, search terms) of each row: CPU work, for a worker thread."""
+    return [(folded := fold(item.payload.content), search_terms(item.payload.content, folded)) for item in chunk]
 
 
 def _placed(item: Checked, meetings: dict[uuid.UUID, Meeting], catalog: Catalog) -> list[dict]:
@@ -117,7 +128,7 @@ def _placed(item: Checked, meetings: dict[uuid.UUID, Meeting], catalog: Catalog)
 
 async def _checked_rows(uow: UnitOfWork, upload: ImportFile, default_meeting_id, catalog: Catalog,
                         ) -> tuple[list[Checked], list[dict]]:
-    validated = await asyncio.to_thread(_validated, upload.rows, default_meeting_id)
+    validated = await asyncio.to_thread(_validated, upload.take_rows(), default_meeting_id)
     wanted = {item.payload.meeting_id for item in validated if isinstance(item, Checked)}
     meetings = await meeting_service.get_meetings(uow.session, wanted)
     accepted, refused = [], []
@@ -169,7 +180,7 @@ async def import_rows(uow: UnitOfWork, upload: ImportFile, default_meeting_id: u
     progress.enter("checking")
     accepted, refused = await _checked_rows(uow, upload, default_meeting_id, catalog)
     if refused and mode == "all_or_nothing":
-        raise _refuse_all(mode, len(upload.rows), refused)
+        raise _refuse_all(mode, upload.total, refused)
     same_file, duplicates = await _duplicates(uow, upload, accepted)
     if (same_file or duplicates) and on_duplicates is None:
         raise _warn(same_file, duplicates)
@@ -183,7 +194,7 @@ async def import_rows(uow: UnitOfWork, upload: ImportFile, default_meeting_id: u
     await import_repository.add_record(uow.session, ImportRecord(
         sha256=upload.sha256, filename=upload.filename[:300], rows_taken=len(taken), created_by=user.sub,
         created_at=utcnow()))
-    report = _report(mode, len(upload.rows), taken, refused, committed=bool(taken))
+    report = _report(mode, upload.total, taken, refused, committed=bool(taken))
     report["skipped"] = skipped
     if on_duplicates == "import":
         report["duplicates_imported"] = duplicates
@@ -192,14 +203,15 @@ async def import_rows(uow: UnitOfWork, upload: ImportFile, default_meeting_id: u
 
 async def _write(uow: UnitOfWork, accepted: list[Checked], user: Principal, code_timezone: str) -> list[dict]:
     """The accepted rows in bulk, as the form's petitions are written (recording.write_all), WRITE_CHUNK
-    at a time in the one transaction: a chunk's rows, events and statement parameters are let go once
-    inserted (a 5,000-row file written at once held 40 MB more, traced with tracemalloc)."""
+    at a time in the one transaction: a chunk's texts, rows, events and statement parameters are let go
+    once inserted (a 5,000-row file written at once held 40 MB more, traced with tracemalloc)."""
     taken = []
     for start in range(0, len(accepted), WRITE_CHUNK):
         chunk = accepted[start:start + WRITE_CHUNK]
+        texts = await asyncio.to_thread(_texts, chunk)
         rows = await recording.write_all(
             uow, [Accepted(item.payload, item.meeting, item.unit_code, user.sub) for item in chunk], code_timezone,
-            texts=[(item.folded, item.terms) for item in chunk])
+            texts=texts)
         taken += [{"row": item.row, "petition_id": str(row.petition["id"]), "code": row.petition["code"]}
                   for item, row in zip(chunk, rows, strict=True)]
     return taken

@@ -147,9 +147,9 @@ async def _run_import(runtime: ServiceRuntime, options: ImportOptions, idempoten
 
     # Parsing a spreadsheet is CPU work: in a worker thread, the other requests go on meanwhile; and
     # before the key is claimed, which opens the transaction (SQLite's write lock) only once it is needed.
-    rows = await asyncio.to_thread(read_rows, options.filename, options.data, settings.import_max_rows, counted)
-    progress.rows_total = len(rows)
-    upload = imports.ImportFile(options.filename, hashlib.sha256(options.data).hexdigest(), rows)
+    upload = imports.ImportFile(options.filename, hashlib.sha256(options.data).hexdigest(), await asyncio.to_thread(
+        read_rows, options.filename, options.data, settings.import_max_rows, counted))
+    progress.rows_total = upload.total
     async with runtime.uow() as uow:
         if (first := await replay_or_claim(uow, IdempotencyRecord, idempotency, user.sub)) is not None:
             return first.status_code, json.loads(first.body)
