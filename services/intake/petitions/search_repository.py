@@ -5,7 +5,7 @@ import math
 import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from itertools import combinations
 
 from sqlalchemy import Select, Uuid, case, cast, column, func, literal, literal_column, select, table, text, true
@@ -26,9 +26,14 @@ WINDOW_MARGIN = 2
 # index.
 SAMPLE_FROM, SAMPLE_ROWS, WALK_FROM = 0.005, 3000, 0.08
 REPEAT_WINDOW = 0.05
+# A window of at most this share of the petitions also asks the GIN index for its months (migration
+# 0006): the months' entries cost ~30 ns a petition of the window, where each match outside it, fetched
+# from the table to be dropped by its date, costs 2-6 µs. Wider windows are sized for rarer matches.
+MONTHS_FROM_INDEX_UP_TO = 0.25
 petition_search = table("petition_search", column("petition_id", Uuid))
 # PostgreSQL only: a generated tsvector column (migration 0003), GIN-indexed; the model does not map it.
 _VECTOR = literal_column("petitions.search_vector")
+_MONTH = literal_column("petitions.created_month")
 
 
 class _Explain(Executable, ClauseElement):
@@ -163,8 +168,8 @@ async def _newest_matches(session: AsyncSession, ids: Select, ts, terms: list[Te
     expected = min([await _estimate(session, ids.where(_VECTOR.op("@@")(_ts([term])))) for term in terms] or [0.0])
     matching = ids.where(_VECTOR.op("@@")(ts))
 
-    def in_index(since: datetime | None) -> Awaitable[_Found]:
-        return _ranked(session, _from_index(matching, since), ts, terms, page)
+    def in_index(since: datetime | None, share: float) -> Awaitable[_Found]:
+        return _ranked(session, _from_index(_in_window(matching, since, share)), ts, terms, page)
 
     def in_windows(share: float) -> Awaitable[_Found]:
         return _in_windows(session, bounds, share, in_index, counted=lambda found: found.ranked)
@@ -206,18 +211,30 @@ def _walked(ids: Select, ts, since: datetime):
             .order_by(Petition.created_at.desc()).limit(RANKED).subquery("matches"))
 
 
-def _from_index(matching: Select, since: datetime | None):
-    """The RANKED newest matches the GIN index hands out; `since` bounds them.
+def _from_index(matching: Select):
+    """The RANKED newest matches the GIN index hands out.
 
     OFFSET 0 keeps the planner from walking the created_at index and testing every row's vector
     (it prices that test far below its cost: 300 ms for a common pair at a million petitions); the
-    matches come from the GIN index, ANDed with the window's created_at range.
+    matches come from the GIN index, with the window's months where it is given them.
     """
-    if since is not None:
-        matching = matching.where(Petition.created_at >= since)
     fenced = matching.add_columns(Petition.created_at, _VECTOR.label("vector"),
                                   Petition.search_terms).offset(0).subquery("fenced")
     return select(fenced).order_by(fenced.c.created_at.desc()).limit(RANKED).subquery("matches")
+
+
+def _in_window(query: Select, since: datetime | None, share: float) -> Select:
+    """`query` among the petitions since `since` (`share` of them; None: the whole history)."""
+    if since is None:
+        return query
+    query = query.where(Petition.created_at >= since)
+    return query.where(_MONTH >= month_number(since)) if share <= MONTHS_FROM_INDEX_UP_TO else query
+
+
+def month_number(at: datetime) -> int:
+    """The month of `at` in UTC as migration 0006's created_month column counts it (year * 12 + month)."""
+    utc = at.astimezone(timezone.utc)
+    return utc.year * 12 + utc.month
 
 
 async def _ranked(session: AsyncSession, matches, ts, terms: list[Term], page: Page) -> _Found:
@@ -238,19 +255,19 @@ def _best_first(keys) -> tuple:
 
 
 async def _in_windows(session: AsyncSession, bounds: list[datetime], share: float, newest, counted=len):
-    """`newest(since)` from the window holding `share` of the petitions, if it `counted` RANKED matches,
-    else from a window sized from the density the first one showed, else from the whole history
-    (`since` None)."""
+    """`newest(since, share)` from the window holding `share` of the petitions, if it `counted` RANKED
+    matches, else from a window sized from the density the first one showed, else from the whole
+    history (`since` None)."""
     for _ in range(2):
         since = _quantile(bounds, 1 - share) if share < 1 else None
         if since is None:
             break
-        found = await newest(since)
+        found = await newest(since, share)
         count = counted(found)
         if count == RANKED:
             return found
         share = share * _margin(count) * RANKED / count if count else 1.0
-    return await newest(None)
+    return await newest(None, 1.0)
 
 
 def _margin(counted: int) -> float:
@@ -341,8 +358,8 @@ async def _two_of_keys(session: AsyncSession, query: Select, words: list[str]) -
     expected = await _estimate(session, matching) if total else 0.0
     share = min(REPEAT_WINDOW, WINDOW_MARGIN * RANKED / expected) if expected else 1.0
 
-    async def newest(since: datetime | None) -> list:
-        window = matching.where(Petition.created_at >= since) if since is not None else matching
+    async def newest(since: datetime | None, window_share: float) -> list:
+        window = _in_window(matching, since, window_share)
         fenced = window.add_columns(Petition.created_at, _VECTOR.label("vector")).offset(0).subquery("matches")
         ordered = select(fenced).order_by(fenced.c.created_at.desc()).limit(RANKED).subquery("newest")
         return list(await session.execute(select(ordered.c.id, ordered.c.unit_code, ordered.c.created_at,

@@ -54,7 +54,7 @@ async def test_link_refuses_later_unknown_and_self(intake, secretariat):
     assert missing.status_code == 404
 
 
-async def _old_petitions(intake, meeting: dict, contents: list[str], year: int = 2020) -> None:
+async def _old_petitions(intake, meeting: dict, contents: list[str], year: int = 2020, minutes_apart: int = 1) -> None:
     """Earlier history written straight into the service's own database (real rows, as an import would)."""
     from datetime import datetime, timedelta, timezone
 
@@ -65,8 +65,8 @@ async def _old_petitions(intake, meeting: dict, contents: list[str], year: int =
     start = datetime(year, 1, 1, tzinfo=timezone.utc)
     rows = [dict(id=uuid.uuid4(), code=f"KN-{year}-{index + 1:06d}", meeting_id=uuid.UUID(meeting["id"]),
                  session_id=uuid.UUID(meeting["session_id"]), unit_code=meeting["unit_code"], content=content,
-                 content_folded=fold(content), created_at=start + timedelta(minutes=index), created_by="test",
-                 latest_status="resolved", agency_code="08.SGTVT")
+                 content_folded=fold(content), created_at=start + timedelta(minutes=index * minutes_apart),
+                 created_by="test", latest_status="resolved", agency_code="08.SGTVT")
             for index, content in enumerate(contents)]
     async with engine.begin() as connection:
         await connection.execute(Petition.__table__.insert(), rows)

@@ -133,29 +133,39 @@ async def test_a_window_of_the_newest_petitions_answers_as_the_whole_history_wou
         assert len(seen) == len(set(seen)) == 1000 and set(seen) == expected, typed
 
 
-@pytest.mark.parametrize("every", [6, 20], ids=["walked-back-from-the-newest", "window-sized-from-a-sample"])
+@pytest.mark.parametrize(("every", "minutes_apart"), [(6, 1), (20, 1), (20, 90)],
+                         ids=["walked-back-from-the-newest", "window-sized-from-a-sample", "window-across-months"])
 async def test_common_words_found_newest_first_answer_as_the_whole_history_would(intake, secretariat, monkeypatch,
-                                                                                  every):
+                                                                                  every, minutes_apart):
     """PostgreSQL tests the newest petitions one by one for a common word (one in six petitions), or sizes
-    a window from the density they show (one in twenty): both must hand back exactly the newest matches.
-    The sizes are scaled down (100 ranked, a sample of 300) so that 6,000 petitions reach both paths."""
-    from sqlalchemy import text
+    a window from the density they show (one in twenty): both must hand back exactly the newest matches,
+    also when the window starts inside a month (petitions 90 minutes apart span a year; the index is
+    asked for the window's months). The sizes are scaled down (100 ranked, a sample of 300) so that
+    6,000 petitions reach both paths."""
+    from sqlalchemy import event, text
 
     from services.intake.petitions import search_repository
     from tests.integration.intake.test_repeats import _old_petitions
 
     monkeypatch.setattr(search_repository, "RANKED", 100)
     monkeypatch.setattr(search_repository, "SAMPLE_ROWS", 300)
+    if minutes_apart > 1:  # every window asks for its months (at this scale the windows are wide)
+        monkeypatch.setattr(search_repository, "MONTHS_FROM_INDEX_UP_TO", 1.0)
     meeting = await make_meeting(intake, secretariat)
     contents = [f"Cử tri đề nghị hỗ trợ giống lúa cho thôn {n}." if n % every == 0
                 else f"Cử tri đề nghị sửa đường thôn {n}." for n in range(6000)]
-    await _old_petitions(intake, meeting, contents)
-    async with intake._transport.app.state.runtime.engine.begin() as connection:
+    await _old_petitions(intake, meeting, contents, minutes_apart=minutes_apart)
+    engine = intake._transport.app.state.runtime.engine
+    async with engine.begin() as connection:
         await connection.execute(text("ANALYZE petitions"))
+    statements = []
+    event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     expected = set(sorted(f"KN-2020-{n + 1:06d}" for n in range(6000) if n % every == 0)[-100:])
     for typed in ("giong", "giống lúa thôn"):
         seen = await _every_page(intake, secretariat, typed, 40)
         assert len(seen) == len(set(seen)) == 100 and set(seen) == expected, typed
+    if minutes_apart > 1 and engine.dialect.name != "sqlite":
+        assert any("created_month >=" in statement for statement in statements)
 
 
 async def test_planner_statistics_older_than_the_petitions_still_give_the_newest_matches(intake, secretariat,
@@ -182,3 +192,31 @@ async def test_planner_statistics_older_than_the_petitions_still_give_the_newest
     expected = set(sorted(f"KN-2020-{n + 1:06d}" for n in range(6000) if n % 20 == 0)[-100:])
     seen = await _every_page(intake, secretariat, "giong", 40)
     assert len(seen) == len(set(seen)) == 100 and set(seen) == expected
+
+
+async def test_the_month_a_search_asks_the_index_for_is_the_one_stored_with_each_petition(intake, secretariat):
+    """PostgreSQL keeps each petition's month of creation (UTC) in the word index, and a window asks for
+    its months by the same count: a petition at 23:59 UTC on the last of a month (06:59 the next day in
+    Viet Nam) is in the month that ends."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import text
+
+    from services.intake.petitions.search_repository import month_number
+    from tests.integration.intake.test_repeats import _old_petitions
+
+    engine = intake._transport.app.state.runtime.engine
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite's FTS5 table has no month column: its rows are in the order they came")
+    vietnam = timezone(timedelta(hours=7))
+    moments = [datetime(2026, 1, 31, 23, 59, 59, tzinfo=timezone.utc), datetime(2026, 2, 1, tzinfo=timezone.utc),
+               datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc), datetime(2027, 1, 1, 6, 59, tzinfo=vietnam)]
+    meeting = await make_meeting(intake, secretariat)
+    await _old_petitions(intake, meeting, [LIEN_THON] * len(moments))
+    async with engine.begin() as connection:
+        for number, at in enumerate(moments, start=1):
+            await connection.execute(text("UPDATE petitions SET created_at = :at WHERE code = :code"),
+                                     {"at": at, "code": f"KN-2020-{number:06d}"})
+        stored = list((await connection.execute(text("SELECT created_month FROM petitions ORDER BY code"))).scalars())
+    assert stored == [month_number(at) for at in moments] == [2026 * 12 + 1, 2026 * 12 + 2, 2026 * 12 + 12,
+                                                             2026 * 12 + 12]
