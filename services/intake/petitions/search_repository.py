@@ -26,10 +26,10 @@ WINDOW_MARGIN = 2
 # index.
 SAMPLE_FROM, SAMPLE_ROWS, WALK_FROM = 0.005, 3000, 0.08
 REPEAT_WINDOW = 0.05
-# A window of at most this share of the petitions also asks the GIN index for its months (migration
-# 0006): the months' entries cost ~30 ns a petition of the window, where each match outside it, fetched
-# from the table to be dropped by its date, costs 2-6 µs. Wider windows are sized for rarer matches.
-MONTHS_FROM_INDEX_UP_TO = 0.25
+# A window asks the GIN index for its months too (migration 0006) where that costs less than what it
+# saves: the months' entries cost ~30 ns a petition of the window; each match outside the window,
+# fetched from the table only to be dropped by its date, 2.5 µs (cached) to 6 µs.
+FETCH_PER_MONTH_ENTRY = 80
 petition_search = table("petition_search", column("petition_id", Uuid))
 # PostgreSQL only: a generated tsvector column (migration 0003), GIN-indexed; the model does not map it.
 _VECTOR = literal_column("petitions.search_vector")
@@ -168,26 +168,27 @@ async def _newest_matches(session: AsyncSession, ids: Select, ts, terms: list[Te
     expected = min([await _estimate(session, ids.where(_VECTOR.op("@@")(_ts([term])))) for term in terms] or [0.0])
     matching = ids.where(_VECTOR.op("@@")(ts))
 
-    def in_index(since: datetime | None, share: float) -> Awaitable[_Found]:
-        return _ranked(session, _from_index(_in_window(matching, since, share)), ts, terms, page)
+    def in_windows(share: float, in_history: float) -> Awaitable[_Found]:
+        def in_index(since: datetime | None, window_share: float) -> Awaitable[_Found]:
+            months = _months_pay(window_share, total, in_history)
+            return _ranked(session, _from_index(_in_window(matching, since, months)), ts, terms, page)
 
-    def in_windows(share: float) -> Awaitable[_Found]:
         return _in_windows(session, bounds, share, in_index, counted=lambda found: found.ranked)
 
     if not total or expected < SAMPLE_FROM * total:
-        return await in_windows(WINDOW_MARGIN * RANKED / expected if expected and total else 1.0)
+        return await in_windows(WINDOW_MARGIN * RANKED / expected if expected and total else 1.0, expected)
     sample = await _ranked(session, _newest_sample(ids, ts), ts, terms, page)
     if sample.ranked == RANKED:  # not "the table is smaller than the sample": its statistics may be old
         return sample
     if not sample.ranked:
-        return await in_windows(WINDOW_MARGIN * RANKED / expected)
+        return await in_windows(WINDOW_MARGIN * RANKED / expected, expected)
     in_history = sample.ranked / SAMPLE_ROWS * total  # matches in the whole history
     since = _quantile(bounds, 1 - WINDOW_MARGIN * RANKED / in_history)
     if sample.ranked >= WALK_FROM * SAMPLE_ROWS and since is not None:  # a walk bounded in time only
         walked = await _ranked(session, _walked(ids, ts, since), ts, terms, page)
         if walked.ranked == RANKED:
             return walked
-    return await in_windows(_margin(sample.ranked) * RANKED / in_history)
+    return await in_windows(_margin(sample.ranked) * RANKED / in_history, in_history)
 
 
 def _tested(vector, ts):
@@ -223,12 +224,19 @@ def _from_index(matching: Select):
     return select(fenced).order_by(fenced.c.created_at.desc()).limit(RANKED).subquery("matches")
 
 
-def _in_window(query: Select, since: datetime | None, share: float) -> Select:
-    """`query` among the petitions since `since` (`share` of them; None: the whole history)."""
+def _in_window(query: Select, since: datetime | None, months: bool) -> Select:
+    """`query` among the petitions since `since` (None: the whole history), the index asked for the
+    window's months if `months`."""
     if since is None:
         return query
     query = query.where(Petition.created_at >= since)
-    return query.where(_MONTH >= month_number(since)) if share <= MONTHS_FROM_INDEX_UP_TO else query
+    return query.where(_MONTH >= month_number(since)) if months else query
+
+
+def _months_pay(share: float, total: float, in_history: float) -> bool:
+    """Whether asking the index for the months of a window of `share` of `total` petitions costs less
+    than fetching the `in_history` matches (an estimate) that lie outside it."""
+    return share < 1 and share * total < FETCH_PER_MONTH_ENTRY * in_history * (1 - share)
 
 
 def month_number(at: datetime) -> int:
@@ -359,7 +367,7 @@ async def _two_of_keys(session: AsyncSession, query: Select, words: list[str]) -
     share = min(REPEAT_WINDOW, WINDOW_MARGIN * RANKED / expected) if expected else 1.0
 
     async def newest(since: datetime | None, window_share: float) -> list:
-        window = _in_window(matching, since, window_share)
+        window = _in_window(matching, since, _months_pay(window_share, total, expected))
         fenced = window.add_columns(Petition.created_at, _VECTOR.label("vector")).offset(0).subquery("matches")
         ordered = select(fenced).order_by(fenced.c.created_at.desc()).limit(RANKED).subquery("newest")
         return list(await session.execute(select(ordered.c.id, ordered.c.unit_code, ordered.c.created_at,

@@ -150,7 +150,7 @@ async def test_common_words_found_newest_first_answer_as_the_whole_history_would
     monkeypatch.setattr(search_repository, "RANKED", 100)
     monkeypatch.setattr(search_repository, "SAMPLE_ROWS", 300)
     if minutes_apart > 1:  # every window asks for its months (at this scale the windows are wide)
-        monkeypatch.setattr(search_repository, "MONTHS_FROM_INDEX_UP_TO", 1.0)
+        monkeypatch.setattr(search_repository, "FETCH_PER_MONTH_ENTRY", 10_000)
     meeting = await make_meeting(intake, secretariat)
     contents = [f"Cử tri đề nghị hỗ trợ giống lúa cho thôn {n}." if n % every == 0
                 else f"Cử tri đề nghị sửa đường thôn {n}." for n in range(6000)]
