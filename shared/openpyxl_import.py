@@ -12,13 +12,11 @@ from types import ModuleType
 
 
 def load_openpyxl() -> ModuleType:
-    if (loaded := sys.modules.get("openpyxl")) is not None:
-        return loaded
-    hidden = "numpy" not in sys.modules
-    if hidden:
-        sys.modules["numpy"] = None  # "import numpy" raises ImportError, as if it were not installed
+    if "openpyxl" in sys.modules or "numpy" in sys.modules:
+        return importlib.import_module("openpyxl")  # waits for an import another thread is running
+    sys.modules["numpy"] = None  # "import numpy" raises ImportError, as if it were not installed
     try:
         return importlib.import_module("openpyxl")
     finally:
-        if hidden and sys.modules.get("numpy", "") is None:
+        if sys.modules.get("numpy", "") is None:
             del sys.modules["numpy"]
