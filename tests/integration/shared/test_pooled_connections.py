@@ -47,3 +47,21 @@ async def test_a_session_ended_by_the_server_is_replaced(own_cluster):
         assert ended not in pids
     finally:
         await engine.dispose()
+
+
+async def test_a_checkout_costs_no_round_trip(own_cluster):
+    """Each transaction used to begin with a ping (BEGIN, `;`, ROLLBACK): three round trips to the server
+    on the core the services share, for every transaction of every consumer, relay and request."""
+    engine = db.make_engine(own_cluster.create_database())
+    sent: list[str] = []
+    try:
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            raw.driver_connection.add_query_logger(lambda record: sent.append(record.query.strip()))
+        for _ in range(3):
+            async with engine.connect() as connection:  # the pool's one connection, checked out again
+                await connection.execute(text("SELECT 1"))
+                await connection.commit()
+        assert [query for query in sent if query.upper() != "SELECT 1"] == ["BEGIN;", "COMMIT;"] * 3
+    finally:
+        await engine.dispose()
