@@ -220,3 +220,33 @@ async def test_the_month_a_search_asks_the_index_for_is_the_one_stored_with_each
         stored = list((await connection.execute(text("SELECT created_month FROM petitions ORDER BY code"))).scalars())
     assert stored == [month_number(at) for at in moments] == [2026 * 12 + 1, 2026 * 12 + 2, 2026 * 12 + 12,
                                                              2026 * 12 + 12]
+
+
+async def test_a_cached_estimate_is_for_the_words_it_is_asked_about(intake, secretariat):
+    """The EXPLAIN behind each typed word's estimate is compiled once and kept: asked again about other
+    words it must send those words, not the first ones."""
+    from sqlalchemy import text
+
+    from services.intake.petitions import search_repository
+    from services.intake.petitions.models import Petition
+    from services.intake.petitions.search import parse
+
+    engine = intake._transport.app.state.runtime.engine
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite answers from FTS5 and asks no planner for estimates")
+    meeting = await make_meeting(intake, secretariat)
+    for content in [LIEN_THON] * 30 + [SON_DUONG]:
+        await _post(intake, secretariat, meeting, content)
+    async with engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text("ANALYZE petitions"))
+    ids = search_repository.select(Petition.id)
+
+    async def estimate(word: str) -> float:
+        async with search_repository.AsyncSession(engine) as session:
+            matching = ids.where(search_repository._VECTOR.op("@@")(search_repository._ts(parse(word))))
+            return await search_repository._estimate(session, matching)
+
+    common, rare = await estimate("thon"), await estimate("mam")
+    assert common > rare
+    assert (await estimate("thon"), await estimate("mam")) == (common, rare)
