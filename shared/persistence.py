@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, MetaData, String, Table, Text, bindparam, func, select
+from sqlalchemy import insert as insert_into
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -137,3 +138,31 @@ def upsert(session, table, rows: dict | Sequence[dict] | None, key: Sequence | N
         return insert.on_conflict_do_nothing(index_elements=key)
     return insert.on_conflict_do_update(index_elements=key, set_=update(insert.excluded),
                                         where=when(insert.excluded) if when else None)
+
+
+async def insert_many(session, table, rows: Sequence[dict]) -> None:
+    """INSERT many rows of `table` at once (`session`: an async session).
+
+    PostgreSQL gets one statement whatever the number of rows: each column as one array, zipped back
+    into rows by unnest(). An executemany sends a Bind and Execute per row, which the server runs as
+    separate statements, and SQLAlchemy processes each row's parameters in Python on the way. SQLite
+    (and a row leaving out a column whose default is computed) keeps the executemany. Rows that leave
+    out a column with a fixed default get it, as the executemany would give it.
+    """
+    if not rows:
+        return
+    table = table if isinstance(table, Table) else table.__table__
+    given = list(dict.fromkeys(key for row in rows for key in row))
+    defaults = {c.key: c.default.arg for c in table.columns
+                if c.key not in given and c.default is not None and c.default.is_scalar}
+    missing_callable = any(c.key not in given and c.default is not None and not c.default.is_scalar
+                           for c in table.columns)
+    if session.bind.dialect.name != "postgresql" or missing_callable:
+        await session.execute(insert_into(table), list(rows))
+        return
+    names = given + list(defaults)
+    arrays = {name: [row.get(name) for row in rows] for name in given}
+    arrays |= {name: [value] * len(rows) for name, value in defaults.items()}
+    unnested = select(*[func.unnest(bindparam(f"_{name}", arrays[name], type_=postgresql.ARRAY(table.c[name].type)))
+                        for name in names])
+    await session.execute(insert_into(table).from_select(names, unnested))

@@ -3,11 +3,10 @@
 import uuid
 from collections.abc import Callable
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.events import Envelope, EventData, make_envelope
-from shared.persistence import upsert
+from shared.persistence import insert_many, upsert, utcnow
 
 
 class UnitOfWork:
@@ -42,12 +41,14 @@ class UnitOfWork:
     async def emit_all(self, events: list[tuple[uuid.UUID, EventData]]) -> None:
         """Queue many events in one insert (a bulk import); published only if this unit of work commits.
 
-        A Core insert of the table: the ORM's bulk insert of the class adds its bookkeeping to every row.
+        A Core insert of the table (one statement on PostgreSQL): the ORM's bulk insert of the class adds
+        its bookkeeping to every row.
         """
         envelopes = [make_envelope(self._source, petition_id, data) for petition_id, data in events]
-        if envelopes:
-            await self.session.execute(insert(self._outbox_model.__table__), [
-                {"event_id": str(e.id), "subject": e.subject, "payload": e.model_dump_json()} for e in envelopes])
+        now = utcnow()
+        await insert_many(self.session, self._outbox_model, [
+            {"event_id": str(e.id), "subject": e.subject, "payload": e.model_dump_json(), "created_at": now}
+            for e in envelopes])
         self._emitted = self._emitted or bool(envelopes)
 
     async def claim(self, consumer: str, event_id: uuid.UUID) -> bool:
