@@ -152,17 +152,14 @@ async def insert_many(session, table, rows: Sequence[dict]) -> None:
     if not rows:
         return
     table = table if isinstance(table, Table) else table.__table__
-    given = list(dict.fromkeys(key for row in rows for key in row))
-    defaults = {c.key: c.default.arg for c in table.columns
-                if c.key not in given and c.default is not None and c.default.is_scalar}
-    missing_callable = any(c.key not in given and c.default is not None and not c.default.is_scalar
-                           for c in table.columns)
-    if session.bind.dialect.name != "postgresql" or missing_callable:
+    given = list(rows[0])  # the columns of the first row, as an executemany compiles its statement
+    left_out = [c.default for c in table.columns if c.key not in given and c.default is not None]
+    if session.bind.dialect.name != "postgresql" or not all(default.is_scalar for default in left_out):
         await session.execute(insert_into(table), list(rows))
         return
-    names = given + list(defaults)
     arrays = {name: [row.get(name) for row in rows] for name in given}
-    arrays |= {name: [value] * len(rows) for name, value in defaults.items()}
+    arrays |= {default.column.key: [default.arg] * len(rows) for default in left_out}
+    names = list(arrays)
     unnested = select(*[func.unnest(bindparam(f"_{name}", arrays[name], type_=postgresql.ARRAY(table.c[name].type)))
                         for name in names])
     await session.execute(insert_into(table).from_select(names, unnested))

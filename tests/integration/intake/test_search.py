@@ -225,7 +225,8 @@ async def test_the_month_a_search_asks_the_index_for_is_the_one_stored_with_each
 async def test_a_cached_estimate_is_for_the_words_it_is_asked_about(intake, secretariat):
     """The EXPLAIN behind each typed word's estimate is compiled once and kept: asked again about other
     words it must send those words, not the first ones."""
-    from sqlalchemy import text
+    from sqlalchemy import select, text
+    from sqlalchemy.ext.asyncio import AsyncSession
 
     from services.intake.petitions import search_repository
     from services.intake.petitions.models import Petition
@@ -240,10 +241,10 @@ async def test_a_cached_estimate_is_for_the_words_it_is_asked_about(intake, secr
     async with engine.connect() as connection:
         await connection.execution_options(isolation_level="AUTOCOMMIT")
         await connection.execute(text("ANALYZE petitions"))
-    ids = search_repository.select(Petition.id)
+    ids = select(Petition.id)
 
     async def estimate(word: str) -> float:
-        async with search_repository.AsyncSession(engine) as session:
+        async with AsyncSession(engine) as session:
             matching = ids.where(search_repository._VECTOR.op("@@")(search_repository._ts(parse(word))))
             return await search_repository._estimate(session, matching)
 
