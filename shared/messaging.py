@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import nats
 from nats.js import api
 from nats.js.errors import NotFoundError
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, select, true, union_all, update
 
 from shared.events import Envelope
 from shared.observability import ServiceMetrics
@@ -232,33 +232,45 @@ class OutboxRelay:
     async def _publish_claimed(self, session) -> int:
         """Several replicas: each claims rows no other relay holds (FOR UPDATE SKIP LOCKED) and marks
         them in the same transaction, so a row is sent by one relay at a time. A petition with an
-        earlier event still held by another relay waits for the next round: its order is kept."""
-        rows = (await session.execute(self._unpublished().with_for_update(skip_locked=True))).all()
-        if not rows:
+        earlier event still held by another relay waits for the next round: its order is kept.
+        Claim, mark and the look at rows held elsewhere are one statement: each round trip to PostgreSQL
+        costs milliseconds on a busy core, and the relay sits on every event's path."""
+        rows = (await session.execute(self._claim_and_mark())).all()
+        mine = sorted((row for row in rows if not row.held), key=lambda row: row.seq)
+        if not mine:
             await session.rollback()
             return 0
-        self._check_connected(rows)
-        held_elsewhere = await self._earliest_held_elsewhere(session, rows)
-        free = [row for row in rows if row.seq < held_elsewhere.get(_petition_of(row.payload), row.seq + 1)]
+        self._check_connected(mine)
+        held_elsewhere = {_petition_of(row.payload): row.seq for row in sorted(rows, key=lambda row: -row.seq)
+                          if row.held}  # descending: the earliest is kept
+        free = [row[:4] for row in mine if row.seq < held_elsewhere.get(_petition_of(row.payload), row.seq + 1)]
         done: list[int] = []
         try:
             await self._publish(free, done)
         finally:
-            if done:
-                await session.execute(self._marked(done))
+            sent = set(done)
+            if unsent := [row.seq for row in mine if row.seq not in sent]:
+                await session.execute(update(self._outbox).where(self._outbox.seq.in_(unsent))
+                                      .values(published_at=None))
             await session.commit()
         return len(done)
 
-    async def _earliest_held_elsewhere(self, session, rows) -> dict[str | None, int]:
-        """Per petition, the first unpublished row before our last that another relay holds (a plain read
-        sees it): our rows of that petition after it wait for the next round."""
-        mine = [row.seq for row in rows]
-        ahead = (await session.execute(
-            select(self._outbox.seq, self._outbox.payload)
-            .where(self._outbox.published_at.is_(None), self._outbox.seq < max(mine), self._outbox.seq.not_in(mine))
-            .order_by(self._outbox.seq.desc())
-        )).all()
-        return {_petition_of(payload): seq for seq, payload in ahead}  # descending: the earliest is kept
+    def _claim_and_mark(self):
+        """Our claimed rows, already marked (held false), then every other unpublished row before our
+        last: another relay holds those (held true). One snapshot: a row claimed by us reads as
+        unpublished in it, hence the NOT IN."""
+        outbox = self._outbox
+        claimed = self._unpublished().with_only_columns(outbox.seq).with_for_update(skip_locked=True).cte("claimed")
+        marked = (update(outbox).where(outbox.seq == claimed.c.seq)
+                  .values(published_at=datetime.now(timezone.utc))
+                  .returning(outbox.seq, outbox.event_id, outbox.subject, outbox.payload).cte("marked"))
+        ours = select(marked.c.seq, marked.c.event_id, marked.c.subject, marked.c.payload,
+                      false().label("held"))
+        ahead = (select(outbox.seq, outbox.event_id, outbox.subject, outbox.payload, true().label("held"))
+                 .where(outbox.published_at.is_(None),
+                        outbox.seq < select(func.max(claimed.c.seq)).scalar_subquery(),
+                        outbox.seq.not_in(select(claimed.c.seq))))
+        return union_all(ours, ahead)
 
     def _unpublished(self):
         return (select(self._outbox.seq, self._outbox.event_id, self._outbox.subject, self._outbox.payload)

@@ -7,6 +7,7 @@ import uuid
 
 import nats
 import pytest
+from sqlalchemy import event, select
 from sqlalchemy.orm import DeclarativeBase
 
 from shared.db import make_engine, make_session_factory
@@ -91,3 +92,60 @@ async def _published_sequences(url: str) -> dict[str, list[int]]:
         return order
     finally:
         await connection.close()
+
+
+async def _relay_on_fresh_outbox(pg_cluster, name: str, nats_server: NatsServer):
+    engine = make_engine(pg_cluster.create_database(name))
+    async with engine.begin() as connection:
+        await connection.run_sync(_Base.metadata.create_all)
+    link = NatsLink(nats_server.url, name, "PETITIONS")
+    link.start()
+    await asyncio.wait_for(link.ready.wait(), timeout=20)
+    return engine, link, OutboxRelay(make_session_factory(engine), _Outbox, link, ServiceMetrics(name), batch_size=7)
+
+
+async def _unpublished_subjects(engine) -> list[str]:
+    async with engine.connect() as connection:
+        return list((await connection.execute(
+            select(_Outbox.subject).where(_Outbox.published_at.is_(None)).order_by(_Outbox.seq))).scalars())
+
+
+async def test_a_relay_round_claims_marks_and_looks_for_held_rows_in_one_statement(pg_cluster):
+    """Every statement is a round trip on the path of every event: claim, mark and the check for rows
+    another relay holds go as one."""
+    nats_server = NatsServer()
+    nats_server.start()
+    engine, link, relay = await _relay_on_fresh_outbox(pg_cluster, "relay_statements", nats_server)
+    try:
+        await _fill(make_session_factory(engine))
+        sent: list[str] = []
+        event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+        assert await relay.publish_pending() == 7
+        statements = [statement for statement in sent if statement.strip().upper() not in {"BEGIN", "COMMIT"}]
+        assert len(statements) == 1, statements
+        assert len(await _unpublished_subjects(engine)) == PETITIONS * EVENTS_EACH - 7
+    finally:
+        await link.close()
+        await engine.dispose()
+        nats_server.cleanup()
+
+
+async def test_rows_after_a_failed_publish_stay_unpublished(pg_cluster):
+    """The claim marks rows before they are sent; those not acknowledged are unmarked in the same
+    transaction, so the next round sends them."""
+    nats_server = NatsServer()
+    nats_server.start()
+    engine, link, relay = await _relay_on_fresh_outbox(pg_cluster, "relay_failure", nats_server)
+    try:
+        async with make_session_factory(engine)() as session:
+            for subject in [SUBJECT, SUBJECT, "nowhere.no_stream", SUBJECT]:  # no stream: no acknowledgement
+                session.add(_Outbox(event_id=str(uuid.uuid4()), subject=subject,
+                                    payload=json.dumps({"petition_id": str(uuid.uuid4())})))
+            await session.commit()
+        with pytest.raises(Exception):  # noqa: B017 - nats-py's no-responders error
+            await relay.publish_pending()
+        assert await _unpublished_subjects(engine) == ["nowhere.no_stream", SUBJECT]
+    finally:
+        await link.close()
+        await engine.dispose()
+        nats_server.cleanup()
