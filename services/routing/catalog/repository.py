@@ -46,9 +46,14 @@ async def insert_missing(db: AsyncSession, model, rows: list[dict]) -> int:
     return max(result.rowcount or 0, 0)
 
 
+def revision_query():
+    """Bumped by every catalog change, so each process knows to rebuild its classifier. A scalar query: a
+    caller reads it with something else in one round trip."""
+    return select(CatalogRevision.revision).where(CatalogRevision.id == REVISION_ROW).scalar_subquery()
+
+
 async def get_revision(db: AsyncSession) -> int:
-    value = await db.scalar(select(CatalogRevision.revision).where(CatalogRevision.id == REVISION_ROW))
-    return value or 0
+    return await db.scalar(select(revision_query())) or 0
 
 
 async def bump_revision(db: AsyncSession) -> int:

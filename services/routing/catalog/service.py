@@ -32,11 +32,6 @@ async def seed(db: AsyncSession, data: CatalogData) -> int:
     return added
 
 
-async def revision(db: AsyncSession) -> int:
-    """Bumped by every catalog change, so each process knows to rebuild its classifier."""
-    return await catalog_repository.get_revision(db)
-
-
 async def records(db: AsyncSession) -> tuple[list[UnitRecord], list[AgencyRecord]]:
     """The catalog as the classifier reads it."""
     units = [UnitRecord(u.code, u.name, u.level, u.parent_code, tuple(u.aliases or ()))

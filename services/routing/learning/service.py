@@ -55,8 +55,7 @@ _CLASSIFIER = "routing.classifier"
 
 
 async def _current(db: AsyncSession, holder: ClassifierHolder) -> Classifier:
-    revision = await catalog_service.revision(db)
-    version_id = await learning_repository.active_version_id(db)
+    revision, version_id = await learning_repository.catalog_revision_and_active_version(db)
     if holder.is_current(revision, version_id):
         return holder.classifier
     units, agencies = await catalog_service.records(db)

@@ -52,6 +52,16 @@ async def test_a_batch_reads_its_routings_in_one_query(uow_factory, context):
     assert len(await routed_events(uow_factory)) == 6  # the petition received again is not routed twice
 
 
+async def test_a_batch_asks_for_the_catalog_revision_and_the_model_version_in_one_statement(uow_factory, context):
+    """Asked before every batch, and at a trickle a batch is one petition: each round trip counts."""
+    await consumer(uow_factory, context).apply_all([receipt(uuid.uuid4())])
+    async with uow_factory() as uow:
+        engine = uow.session.bind
+    with statements_on(engine, "catalog_revision") as revisions, statements_on(engine, "model_versions") as versions:
+        assert await consumer(uow_factory, context).apply_all([receipt(uuid.uuid4())]) == [True]
+    assert len(revisions) == 1 and revisions == versions
+
+
 async def test_two_receipts_of_one_petition_in_a_batch_route_it_once(uow_factory, context):
     petition_id = uuid.uuid4()
     # Before: the second receipt did not see the first's unflushed routing and the batch failed on its key.
