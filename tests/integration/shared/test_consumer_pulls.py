@@ -1,0 +1,53 @@
+"""What a consumer asks nats-server for: the rest of a batch only when something is waiting behind
+the first message (each pull with an expiry is a wait the server sits out on every event's path)."""
+
+import asyncio
+import uuid
+from datetime import datetime, timezone
+
+import pytest
+
+from shared.consumers import EventConsumer
+from shared.messaging import ConsumerSpec, NatsLink
+from shared.observability import ServiceMetrics
+from tests.integration.monitoring.test_consuming import publish
+from tests.support.monitoring import received
+from tests.support.servers import NatsServer
+
+
+@pytest.fixture
+async def link():
+    server = NatsServer()
+    server.start()
+    nats_link = NatsLink(server.url, "pulls", "PETITIONS")
+    nats_link.start()
+    await asyncio.wait_for(nats_link.ready.wait(), timeout=20)
+    yield nats_link, server.url
+    await nats_link.close()
+    server.cleanup()
+
+
+async def _pulls_for_one_batch(link, events: int) -> tuple[int, list[int]]:
+    nats_link, url = link
+    await publish(url, *[received(uuid.uuid4(), datetime.now(timezone.utc)) for _ in range(events)])
+    spec = ConsumerSpec(durable="pulls", subjects=["petitions.received"], handler=None)
+    consumer = EventConsumer(spec, nats_link, lambda: None, ServiceMetrics("pulls"), batch=50)
+    subscription = await consumer.ensure()
+    asked: list[int] = []
+    fetch = subscription.fetch
+
+    async def counted(batch: int, timeout: float):
+        asked.append(batch)
+        return await fetch(batch, timeout=timeout)
+
+    subscription.fetch = counted
+    consumer._subscription = subscription
+    return len(await consumer._next_batch()), asked
+
+
+async def test_a_lone_event_is_taken_with_one_pull(link):
+    assert await _pulls_for_one_batch(link, 1) == (1, [1])
+
+
+async def test_events_waiting_behind_the_first_come_in_the_same_batch(link):
+    assert await _pulls_for_one_batch(link, 5) == (5, [1, 49])
