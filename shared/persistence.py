@@ -152,14 +152,37 @@ async def insert_many(session, table, rows: Sequence[dict]) -> None:
     if not rows:
         return
     table = table if isinstance(table, Table) else table.__table__
-    given = list(rows[0])  # the columns of the first row, as an executemany compiles its statement
-    left_out = [c.default for c in table.columns if c.key not in given and c.default is not None]
-    if session.bind.dialect.name != "postgresql" or not all(default.is_scalar for default in left_out):
+    if session.bind.dialect.name != "postgresql" or (unnested := _unnested(table, rows)) is None:
         await session.execute(insert_into(table), list(rows))
         return
+    await session.execute(insert_into(table).from_select(*unnested))
+
+
+def _unnested(table: Table, rows: Sequence[dict], prefix: str = ""):
+    """(column names, a SELECT of one unnest(array) per column) giving `rows` back, for PostgreSQL; None
+    when a row leaves out a column whose default is computed in Python (only an executemany gives it)."""
+    given = list(rows[0])  # the columns of the first row, as an executemany compiles its statement
+    left_out = [c.default for c in table.columns if c.key not in given and c.default is not None]
+    if not all(default.is_scalar for default in left_out):
+        return None
     arrays = {name: [row.get(name) for row in rows] for name in given}
     arrays |= {default.column.key: [default.arg] * len(rows) for default in left_out}
-    names = list(arrays)
-    unnested = select(*[func.unnest(bindparam(f"_{name}", arrays[name], type_=postgresql.ARRAY(table.c[name].type)))
-                        for name in names])
-    await session.execute(insert_into(table).from_select(names, unnested))
+    return list(arrays), select(*[
+        func.unnest(bindparam(f"_{prefix}{name}", values, type_=postgresql.ARRAY(table.c[name].type)))
+        for name, values in arrays.items()])
+
+
+def upserts_as_one(upserts: Sequence[tuple[Table, Sequence[dict], Sequence[str], Callable[[object], dict]]]):
+    """PostgreSQL: the upserts of several tables, each of many rows, as one statement (all but the last
+    as data-modifying CTEs, rows as unnest arrays): one round trip, where a statement per table is one
+    each. Each (table, rows, key, update) is as `upsert`'s; a table's rows must not repeat a key (one
+    INSERT ... ON CONFLICT cannot change a row twice). None when a table's rows need an executemany.
+    """
+    statements = []
+    for number, (table, rows, key, update) in enumerate(upserts):
+        if (unnested := _unnested(table, rows, prefix=f"{number}_")) is None:
+            return None
+        insert = postgresql.insert(table).from_select(*unnested)
+        statements.append(insert.on_conflict_do_update(index_elements=key, set_=update(insert.excluded)))
+    *first, last = statements
+    return last.add_cte(*[statement.cte(f"upsert_{number}") for number, statement in enumerate(first)])

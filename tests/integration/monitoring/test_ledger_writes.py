@@ -1,0 +1,43 @@
+"""The ledgers a batch changes are written at its commit: on PostgreSQL all of them in one statement
+(each statement is a round trip on the path of every event), on SQLite one per ledger."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import event, func, select
+
+from services.monitoring.tracking.models import DeadlineCount, StateCount, TopicCount
+from tests.support.monitoring import received, routed
+
+LEDGER_TABLES = ("state_counts", "topic_counts", "deadline_counts", "matter_counts")
+
+
+async def _ledgers(runtime) -> dict:
+    async with runtime.uow() as uow:
+        return {model.__tablename__: dict((await uow.session.execute(
+            select(key, func.sum(model.delta)).group_by(key).having(func.sum(model.delta) != 0))).all())
+            for model, key in ((StateCount, StateCount.status), (TopicCount, TopicCount.topic),
+                               (DeadlineCount, DeadlineCount.kind))}
+
+
+async def test_a_batch_writes_its_ledgers_in_one_statement_on_postgresql(runtime):
+    at = datetime.now(UTC) - timedelta(days=1)
+    warm_up = uuid.uuid4()  # the first batch also loads what a service loads once
+    await runtime.consumers[0].apply_all([received(warm_up, at), routed(warm_up, at + timedelta(hours=1))])
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        if statement.lstrip().upper().startswith(("INSERT", "WITH")) and any(t in statement for t in LEDGER_TABLES):
+            sent.append(statement)
+
+    engine = runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        petitions = [uuid.uuid4() for _ in range(3)]
+        await runtime.consumers[0].apply_all([envelope for petition_id in petitions for envelope in
+                                              (received(petition_id, at), routed(petition_id, at + timedelta(hours=1)))])
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(sent) == (1 if runtime.engine.dialect.name == "postgresql" else 3), sent
+    assert await _ledgers(runtime) == {"state_counts": {"assigned": 4}, "topic_counts": {"giao_thong": 4},
+                                       "deadline_counts": {"unanswered": 4}}
