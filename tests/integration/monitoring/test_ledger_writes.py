@@ -34,8 +34,9 @@ async def test_a_batch_writes_its_ledgers_in_one_statement_on_postgresql(runtime
     event.listen(engine, "before_cursor_execute", note)
     try:
         petitions = [uuid.uuid4() for _ in range(3)]
+        routed_at = at + timedelta(hours=1)
         await runtime.consumers[0].apply_all([envelope for petition_id in petitions for envelope in
-                                              (received(petition_id, at), routed(petition_id, at + timedelta(hours=1)))])
+                                              (received(petition_id, at), routed(petition_id, routed_at))])
     finally:
         event.remove(engine, "before_cursor_execute", note)
     assert len(sent) == (1 if runtime.engine.dialect.name == "postgresql" else 3), sent
