@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import and_, event, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -65,19 +65,21 @@ async def get(session: AsyncSession, petition_id: uuid.UUID, for_update: bool = 
 
 
 async def hold_all(session: AsyncSession, petition_ids: list[uuid.UUID]) -> None:
-    """Lock a batch's petitions and load their open versions in two queries; absent ones are noted too."""
+    """Lock a batch's petitions and load their open versions in one query (a round trip on the path of
+    every event); absent ones are noted too."""
     held, open_versions = _held(session, _HELD), _held(session, _OPEN_VERSIONS)
     wanted = sorted(set(petition_ids) - held.keys())  # one lock order for every replica
     if not wanted:
         return
-    found = await session.scalars(select(Petition).where(Petition.id.in_(wanted)).order_by(Petition.id)
-                                  .with_for_update())
-    versions = await session.scalars(select(PetitionVersion).where(
-        PetitionVersion.petition_id.in_(wanted), PetitionVersion.valid_to == FOREVER))
+    is_open_version = and_(PetitionVersion.petition_id == Petition.id, PetitionVersion.valid_to == FOREVER)
+    found = await session.execute(
+        select(Petition, PetitionVersion).outerjoin(PetitionVersion, is_open_version)
+        .where(Petition.id.in_(wanted)).order_by(Petition.id).with_for_update(of=Petition))
     held.update(dict.fromkeys(wanted))
-    held.update({petition.id: petition for petition in found})
     open_versions.update(dict.fromkeys(wanted))
-    open_versions.update({version.petition_id: version for version in versions})
+    for petition, version in found:
+        held[petition.id] = petition
+        open_versions[petition.id] = version
 
 
 def add(session: AsyncSession, petition: Petition) -> None:

@@ -1,5 +1,6 @@
-"""The ledgers a batch changes are written at its commit: on PostgreSQL all of them in one statement
-(each statement is a round trip on the path of every event), on SQLite one per ledger."""
+"""What a consumer batch sends, each statement being a round trip on the path of every event: its
+petitions and their open versions read in one query; the ledgers it changes written at its commit, on
+PostgreSQL all of them in one statement, on SQLite one per ledger."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -42,3 +43,24 @@ async def test_a_batch_writes_its_ledgers_in_one_statement_on_postgresql(runtime
     assert len(sent) == (1 if runtime.engine.dialect.name == "postgresql" else 3), sent
     assert await _ledgers(runtime) == {"state_counts": {"assigned": 4}, "topic_counts": {"giao_thong": 4},
                                        "deadline_counts": {"unanswered": 4}}
+
+
+async def test_a_batch_holds_its_petitions_and_their_open_versions_in_one_query(runtime):
+    at = datetime.now(UTC) - timedelta(days=1)
+    petitions = [uuid.uuid4() for _ in range(3)]
+    await runtime.consumers[0].apply_all([received(petition_id, at) for petition_id in petitions])
+    reads: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "petition_versions" in statement:
+            reads.append(statement)
+
+    engine = runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        routed_at = at + timedelta(hours=1)
+        await runtime.consumers[0].apply_all([routed(petition_id, routed_at) for petition_id in petitions])
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(reads) == 1 and "FROM petitions" in reads[0], reads
+    assert (await _ledgers(runtime))["state_counts"] == {"assigned": 3}  # each old version closed, a new one open
