@@ -157,9 +157,9 @@ def latency(system: System, quick: bool, bodies: list[str], headers: dict, max_r
         found.append(row("end-to-end", f"POST answer → assigned, p99 at {share:.0%} load", ms["p99"], "ms",
                          system.backend, ms["p50"], "p50", "<= 50 ms at 75%" if share == 0.75 else "", met,
                          note=f"{late}{max_rate * share:.0f}/s (of {max_rate:.0f}/s sustained) for {t['latency']} s: "
-                              f"p95 {_ms(ms['p95'])}, max "
-                              f"{_ms(ms['max'])}; {result['assigned']} of {result['sent']} assigned in the "
-                              f"window; POST p99 {_ms(result['post_ms']['p99'])}; {_hops(result['hops_ms'])}"))
+                              f"p95 {ms_text(ms['p95'])}, max "
+                              f"{ms_text(ms['max'])}; {result['assigned']} of {result['sent']} assigned in the "
+                              f"window; POST p99 {ms_text(result['post_ms']['p99'])}; {hops_text(result['hops_ms'])}"))
         if result["assigned"] < result["answered"] * 0.95:  # a backlog left would slow the next rate
             workload.drain(system, t["drain"])
     return found
@@ -174,10 +174,11 @@ def memory_rows(system: System, idle: dict[str, int]) -> list[dict]:
     return found
 
 
-def _hops(hops: dict[str, dict]) -> str:
+def hops_text(hops: dict[str, dict]) -> str:
     """Where the time went: each hop's p50 / p99 (POST answer → received on NATS → routed → assigned)."""
-    return "hops p50/p99: " + ", ".join(f"{name} {_ms(ms['p50'])}/{_ms(ms['p99'])}" for name, ms in hops.items())
+    return "hops p50/p99: " + ", ".join(f"{name} {ms_text(ms['p50'])}/{ms_text(ms['p99'])}"
+                                        for name, ms in hops.items())
 
 
-def _ms(value: float | None) -> str:
+def ms_text(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f} ms"

@@ -257,9 +257,10 @@ class EventConsumer:
 
 
 def _more_waiting(message) -> bool:
-    """What the server said was still pending for the consumer when it delivered this message."""
+    """What the server said was still pending for the consumer when it delivered this message. Its
+    count leaves out redeliveries: behind one of those (a replica died holding a batch) others may wait."""
     try:
-        return message.metadata.num_pending > 0
+        return message.metadata.num_pending > 0 or message.metadata.num_delivered > 1
     except (AttributeError, IndexError, ValueError):  # not a JetStream delivery: look
         return True
 

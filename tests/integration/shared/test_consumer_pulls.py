@@ -27,12 +27,15 @@ async def link():
     server.cleanup()
 
 
-async def _pulls_for_one_batch(link, events: int) -> tuple[int, list[int]]:
+async def _pulls_for_one_batch(link, events: int, handed_back: bool = False) -> tuple[int, list[int]]:
     nats_link, url = link
     await publish(url, *[received(uuid.uuid4(), datetime.now(timezone.utc)) for _ in range(events)])
     spec = ConsumerSpec(durable="pulls", subjects=["petitions.received"], handler=None)
     consumer = EventConsumer(spec, nats_link, lambda: None, ServiceMetrics("pulls"), batch=50)
     subscription = await consumer.ensure()
+    if handed_back:  # another replica took them and gave them back: they come again as redeliveries
+        for message in await subscription.fetch(events, timeout=2):
+            await message.nak()
     asked: list[int] = []
     fetch = subscription.fetch
 
@@ -51,3 +54,8 @@ async def test_a_lone_event_is_taken_with_one_pull(link):
 
 async def test_events_waiting_behind_the_first_come_in_the_same_batch(link):
     assert await _pulls_for_one_batch(link, 5) == (5, [1, 49])
+
+
+async def test_redelivered_events_come_in_one_batch(link):
+    """The server's pending count leaves redeliveries out: behind a redelivered one, the consumer looks."""
+    assert await _pulls_for_one_batch(link, 5, handed_back=True) == (5, [1, 49])
