@@ -241,8 +241,9 @@ class OutboxRelay:
             await session.rollback()
             return 0
         self._check_connected(mine)
-        held_elsewhere = {_petition_of(row.payload): row.seq for row in sorted(rows, key=lambda row: -row.seq)
-                          if row.held}  # descending: the earliest is kept
+        held_elsewhere: dict[str | None, int] = {}
+        for row in sorted((row for row in rows if row.held), key=lambda row: row.seq):  # the earliest is kept
+            held_elsewhere.setdefault(_petition_of(row.payload), row.seq)
         free = [row[:4] for row in mine if row.seq < held_elsewhere.get(_petition_of(row.payload), row.seq + 1)]
         done: list[int] = []
         try:
@@ -250,8 +251,7 @@ class OutboxRelay:
         finally:
             sent = set(done)
             if unsent := [row.seq for row in mine if row.seq not in sent]:
-                await session.execute(update(self._outbox).where(self._outbox.seq.in_(unsent))
-                                      .values(published_at=None))
+                await session.execute(self._marked(unsent, published_at=None))
             await session.commit()
         return len(done)
 
@@ -301,8 +301,8 @@ class OutboxRelay:
             done.append(seq)
             self._metrics.events_published.labels(subject=subject).inc()
 
-    def _marked(self, seqs: list[int]):
-        return update(self._outbox).where(self._outbox.seq.in_(seqs)).values(published_at=datetime.now(timezone.utc))
+    def _marked(self, seqs: list[int], published_at: datetime | None):
+        return update(self._outbox).where(self._outbox.seq.in_(seqs)).values(published_at=published_at)
 
     async def measure_backlog(self) -> tuple[int, float]:
         """Unpublished rows and the age of the oldest, in seconds; also set as the backlog gauges."""
@@ -322,7 +322,7 @@ class OutboxRelay:
         if not seqs:
             return
         async with self._session_factory() as session:
-            await session.execute(self._marked(seqs))
+            await session.execute(self._marked(seqs, datetime.now(timezone.utc)))
             await session.commit()
 
 
