@@ -42,8 +42,8 @@ class BrowserSystem:
             child.log_path = self.run_dir / f"{spec.name}.log"
             child.start()
             self.children.append(child)
-        for url in self.urls.values():
-            wait_ready(url, timeout=120)
+        for child, url in zip(self.children, self.urls.values(), strict=True):
+            wait_ready(url, timeout=120, child=child)  # a child that exits fails at once, with its log
 
     @property
     def web(self) -> str:

@@ -7,6 +7,7 @@ own, with its own PostgreSQL database; every service runs two replicas against i
 import os
 import signal
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,20 +35,34 @@ class System:
         for name, replicas in REPLICAS.items():
             database_url = self.postgres.create_database(name)
             upgrade(ROOT / "services" / name / "migrations", database_url)
-            for replica in range(replicas):
-                self._start_service(name, replica, database_url)
+            for _ in range(replicas):
+                child, url = self._service(name, len(self.processes.get(name, [])), database_url)
+                self.processes.setdefault(name, []).append(child)
+                self.urls.setdefault(name, []).append(url)
         for name in REPLICAS:
-            for url in self.urls[name]:
-                wait_ready(url, timeout=180)  # a first start trains routing's model; a busy machine is slow
+            for replica in range(REPLICAS[name]):
+                self._until_ready(name, replica)
 
-    def _start_service(self, name: str, replica: int, database_url: str) -> None:
+    def _service(self, name: str, replica: int, database_url: str) -> tuple[Child, str]:
         port = free_port()
         child = service_child(ServiceSpec(name, port), self.run_dir, self.nats.url)
         child.env.update(DATABASE_URL=database_url, LOG_LEVEL="WARNING", OUTBOX_POLL_SECONDS="0.5")
         child.log_path = self.run_dir / f"{name}-{replica}.log"
         child.start()
-        self.processes.setdefault(name, []).append(child)
-        self.urls.setdefault(name, []).append(f"http://127.0.0.1:{port}")
+        return child, f"http://127.0.0.1:{port}"
+
+    def _until_ready(self, name: str, replica: int) -> None:
+        """A first start trains routing's model (a busy machine is slow). A replica that exits while starting
+        is started again on another port, as a supervisor would, and said in the warnings: its port may
+        have been taken between free_port() and uvicorn's bind."""
+        child = self.processes[name][replica]
+        try:
+            wait_ready(self.urls[name][replica], timeout=180, child=child)
+        except ChildExited as exited:
+            warnings.warn(f"chaos: {exited}; started again", stacklevel=1)
+            child, url = self._service(name, replica, child.env["DATABASE_URL"])
+            self.processes[name][replica], self.urls[name][replica] = child, url
+            wait_ready(url, timeout=180, child=child)
 
     def kill(self, name: str, replica: int = 0) -> None:
         """kill -9, then start it again as a supervisor would."""
@@ -55,7 +70,7 @@ class System:
         child.process.send_signal(signal.SIGKILL)
         child.process.wait(timeout=10)
         child.start()
-        wait_ready(self.urls[name][replica], timeout=90)
+        wait_ready(self.urls[name][replica], timeout=90, child=child)
 
     def pause(self, name: str, seconds: float, replica: int = 0) -> None:
         """SIGSTOP for `seconds`, then SIGCONT: a process that hangs while holding messages and locks."""
@@ -90,13 +105,26 @@ class System:
         self.nats.cleanup()
 
 
-def wait_ready(url: str, timeout: float = 30.0) -> None:
+class ChildExited(RuntimeError):
+    """A service's process ended while it was awaited."""
+
+
+def wait_ready(url: str, timeout: float = 30.0, child: Child | None = None) -> None:
+    """Until /readyz answers 200; a child that exits meanwhile fails at once, with the end of its log."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if child is not None and child.died():
+            raise ChildExited(f"{child.name} at {url} exited with {child.process.returncode}:\n{_tail(child)}")
         try:
             if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise TimeoutError(f"{url} not ready after {timeout}s")
+    raise TimeoutError(f"{url} not ready after {timeout}s" + (f":\n{_tail(child)}" if child else ""))
+
+
+def _tail(child: Child, lines: int = 40) -> str:
+    if child.log_path is None or not child.log_path.exists():
+        return "(no log)"
+    return "\n".join(child.log_path.read_text(errors="replace").splitlines()[-lines:])

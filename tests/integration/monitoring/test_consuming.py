@@ -117,7 +117,9 @@ async def test_a_killed_consumers_messages_come_back_within_seconds(database_url
         redelivered = runtime.metrics.registry.get_sample_value("events_redelivered_total",
                                                                 {"consumer": "monitoring-tracking"})
     assert waited < spec.ack_wait_seconds + 5
-    assert redelivered == 40
+    # Every one came back; JetStream may redeliver a routed event before its received one (seen: the
+    # 30th after the 40th), and that one is retried once more: at least 40, not exactly.
+    assert redelivered >= 40
 
 
 async def test_two_replicas_share_one_durable_and_apply_each_event_once(database_url, nats_of_its_own, tmp_path):
