@@ -48,8 +48,12 @@ class Child:
     def start(self) -> None:
         # A session of its own: Ctrl-C reaches only the supervisor, which stops children in order.
         output = open(self.log_path, "ab") if self.log_path else None
-        self.process = subprocess.Popen(self.command, env=self.env, cwd=ROOT, start_new_session=True,
-                                        stdout=output, stderr=subprocess.STDOUT if output else None)
+        try:
+            self.process = subprocess.Popen(self.command, env=self.env, cwd=ROOT, start_new_session=True,
+                                            stdout=output, stderr=subprocess.STDOUT if output else None)
+        finally:
+            if output is not None:
+                output.close()  # the child holds its own descriptor; ours would stay open until collected
 
     def died(self) -> bool:
         return self.process is not None and self.process.poll() is not None

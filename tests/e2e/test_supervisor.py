@@ -39,9 +39,9 @@ def test_run_starts_restarts_and_stops_everything(tmp_path):
     ports = {name: free_port() for name in ("nats", "intake", "routing", "monitoring", "web")}
     env = dict(os.environ, RUN_DIR=str(tmp_path / "run"), **{f"{k.upper()}_PORT": str(v) for k, v in ports.items()})
     env.pop("NATS_URL", None)
-    log = open(tmp_path / "run.log", "w+")
-    supervisor = subprocess.Popen([sys.executable, "-m", "scripts.run"], cwd=ROOT, env=env,
-                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    with open(tmp_path / "run.log", "w") as log:  # the supervisor writes through its own descriptor
+        supervisor = subprocess.Popen([sys.executable, "-m", "scripts.run"], cwd=ROOT, env=env,
+                                      stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     intake_ready = f"http://127.0.0.1:{ports['intake']}/readyz"
     try:
         assert _wait(lambda: _get(intake_ready) == 200), (tmp_path / "run.log").read_text()
