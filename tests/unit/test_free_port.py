@@ -1,5 +1,5 @@
-"""The test servers' ports: free_port() never hands out one it gave before (the kernel offers a closed
-port again at once, before the process it was meant for has bound it)."""
+"""The test servers' ports: free_port() never hands out one it gave before (the kernel's random pick may
+offer again a port handed out earlier that its service has not bound yet)."""
 
 from tests.support.servers import free_port
 

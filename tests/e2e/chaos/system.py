@@ -35,8 +35,8 @@ class System:
         for name, replicas in REPLICAS.items():
             database_url = self.postgres.create_database(name)
             upgrade(ROOT / "services" / name / "migrations", database_url)
-            for _ in range(replicas):
-                child, url = self._service(name, len(self.processes.get(name, [])), database_url)
+            for replica in range(replicas):
+                child, url = self._service(name, replica, database_url)
                 self.processes.setdefault(name, []).append(child)
                 self.urls.setdefault(name, []).append(url)
         for name in REPLICAS:
