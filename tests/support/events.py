@@ -67,6 +67,19 @@ async def publish_event(nats_url: str, petition_id: uuid.UUID, data: EventData, 
     return envelope.model_dump(mode="json")
 
 
+async def publish_envelopes(nats_url: str, *envelopes) -> None:
+    """Publish envelopes made by the test, in order, each deduplicated by its own id."""
+    connection = await nats.connect(nats_url)
+    try:
+        js = connection.jetstream()
+        await ensure_stream(js, "PETITIONS")
+        for envelope in envelopes:
+            await js.publish(envelope.subject, envelope.model_dump_json().encode(),
+                             headers={"Nats-Msg-Id": str(envelope.id)})
+    finally:
+        await connection.close()
+
+
 async def publish_raw(nats_url: str, subject: str, payload: bytes) -> None:
     connection = await nats.connect(nats_url)
     try:

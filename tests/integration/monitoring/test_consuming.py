@@ -15,10 +15,11 @@ from services.monitoring.settings import MonitoringSettings
 from services.monitoring.tracking.handlers import consumers
 from services.monitoring.tracking.models import Petition
 from shared.consumers import EventConsumer
-from shared.messaging import ConsumerSpec, NatsLink, ensure_stream
+from shared.messaging import ConsumerSpec, NatsLink
 from shared.migrations import upgrade
 from shared.observability import ServiceMetrics
 from tests.support.apps import running_app
+from tests.support.events import publish_envelopes
 from tests.support.monitoring import MIGRATIONS, received, routed
 from tests.support.servers import NatsServer
 
@@ -42,18 +43,6 @@ async def monitoring(database_url, nats_url, run_dir):
     application = create_app(settings)
     async with running_app(application):
         yield application.state.runtime
-
-
-async def publish(nats_url: str, *envelopes) -> None:
-    connection = await nats.connect(nats_url)
-    try:
-        js = connection.jetstream()
-        await ensure_stream(js, "PETITIONS")
-        for envelope in envelopes:
-            await js.publish(envelope.subject, envelope.model_dump_json().encode(),
-                             headers={"Nats-Msg-Id": str(envelope.id)})
-    finally:
-        await connection.close()
 
 
 async def count_assigned(runtime) -> int:
@@ -83,7 +72,7 @@ async def test_a_batch_with_an_early_event_applies_the_rest_and_retries_it(datab
     early = uuid.uuid4()
     # The routed event of `early` comes before its received: the batch falls back to one by one.
     batch = [routed(early, at + timedelta(hours=1), sequence=1), *petitions(30, at), received(early, at)]
-    await publish(nats_of_its_own.url, *batch)
+    await publish_envelopes(nats_of_its_own.url, *batch)
     async with monitoring(database_url, nats_of_its_own.url, tmp_path) as runtime:
         await wait_until(lambda: _at_least(runtime, 31), timeout=20)
         metrics = runtime.metrics.registry.get_sample_value(
@@ -102,7 +91,7 @@ async def _at_least(runtime, count: int) -> bool:
 
 
 async def test_a_killed_consumers_messages_come_back_within_seconds(database_url, nats_of_its_own, tmp_path):
-    await publish(nats_of_its_own.url, *petitions(20, datetime.now(UTC) - timedelta(days=1)))
+    await publish_envelopes(nats_of_its_own.url, *petitions(20, datetime.now(UTC) - timedelta(days=1)))
     # A replica fetches the messages with the service's own consumer settings, then dies without acking.
     link = NatsLink(nats_of_its_own.url, "killed-replica", "PETITIONS")
     link.start()
@@ -123,7 +112,7 @@ async def test_a_killed_consumers_messages_come_back_within_seconds(database_url
 
 
 async def test_two_replicas_share_one_durable_and_apply_each_event_once(database_url, nats_of_its_own, tmp_path):
-    await publish(nats_of_its_own.url, *petitions(150, datetime.now(UTC) - timedelta(days=1)))
+    await publish_envelopes(nats_of_its_own.url, *petitions(150, datetime.now(UTC) - timedelta(days=1)))
     async with monitoring(database_url, nats_of_its_own.url, tmp_path) as first, \
             monitoring(database_url, nats_of_its_own.url, tmp_path) as second:
         await wait_until(lambda: _at_least(first, 150), timeout=60)
@@ -141,7 +130,7 @@ async def test_work_slower_than_the_ack_wait_is_not_redelivered(database_url, na
         calls.append(envelope.id)
         await asyncio.sleep(3.0)
 
-    await publish(nats_of_its_own.url, *petitions(1, datetime.now(UTC))[:1])
+    await publish_envelopes(nats_of_its_own.url, *petitions(1, datetime.now(UTC))[:1])
     async with monitoring(database_url, nats_of_its_own.url, tmp_path) as runtime:
         spec = ConsumerSpec(durable="slow-work", subjects=["petitions.received"], handler=slow, ack_wait_seconds=1.0)
         consumer = EventConsumer(spec, runtime.link, runtime.uow, runtime.metrics)

@@ -5,12 +5,21 @@ PostgreSQL all of them in one statement, on SQLite one per ledger."""
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from services.monitoring.tracking.models import DeadlineCount, StateCount, TopicCount
 from tests.support.monitoring import received, routed
+from tests.support.statements import statements_sent
 
 LEDGER_TABLES = ("state_counts", "topic_counts", "deadline_counts", "matter_counts")
+
+
+def _writes_a_ledger(statement: str) -> bool:
+    return statement.lstrip().upper().startswith(("INSERT", "WITH")) and any(t in statement for t in LEDGER_TABLES)
+
+
+def _reads_versions(statement: str) -> bool:
+    return statement.lstrip().upper().startswith("SELECT") and "petition_versions" in statement
 
 
 async def _ledgers(runtime) -> dict:
@@ -25,21 +34,11 @@ async def test_a_batch_writes_its_ledgers_in_one_statement_on_postgresql(runtime
     at = datetime.now(UTC) - timedelta(days=1)
     warm_up = uuid.uuid4()  # the first batch also loads what a service loads once
     await runtime.consumers[0].apply_all([received(warm_up, at), routed(warm_up, at + timedelta(hours=1))])
-    sent: list[str] = []
-
-    def note(conn, cursor, statement, *args) -> None:
-        if statement.lstrip().upper().startswith(("INSERT", "WITH")) and any(t in statement for t in LEDGER_TABLES):
-            sent.append(statement)
-
-    engine = runtime.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        petitions = [uuid.uuid4() for _ in range(3)]
-        routed_at = at + timedelta(hours=1)
+    petitions = [uuid.uuid4() for _ in range(3)]
+    routed_at = at + timedelta(hours=1)
+    with statements_sent(runtime.engine, _writes_a_ledger) as sent:
         await runtime.consumers[0].apply_all([envelope for petition_id in petitions for envelope in
                                               (received(petition_id, at), routed(petition_id, routed_at))])
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     assert len(sent) == (1 if runtime.engine.dialect.name == "postgresql" else 3), sent
     assert await _ledgers(runtime) == {"state_counts": {"assigned": 4}, "topic_counts": {"giao_thong": 4},
                                        "deadline_counts": {"unanswered": 4}}
@@ -49,18 +48,8 @@ async def test_a_batch_holds_its_petitions_and_their_open_versions_in_one_query(
     at = datetime.now(UTC) - timedelta(days=1)
     petitions = [uuid.uuid4() for _ in range(3)]
     await runtime.consumers[0].apply_all([received(petition_id, at) for petition_id in petitions])
-    reads: list[str] = []
-
-    def note(conn, cursor, statement, *args) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "petition_versions" in statement:
-            reads.append(statement)
-
-    engine = runtime.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        routed_at = at + timedelta(hours=1)
+    routed_at = at + timedelta(hours=1)
+    with statements_sent(runtime.engine, _reads_versions) as reads:
         await runtime.consumers[0].apply_all([routed(petition_id, routed_at) for petition_id in petitions])
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     assert len(reads) == 1 and "FROM petitions" in reads[0], reads
     assert (await _ledgers(runtime))["state_counts"] == {"assigned": 3}  # each old version closed, a new one open

@@ -2,9 +2,8 @@
 receipts and changes of one petition in the same batch applied in order (SQLite and PostgreSQL)."""
 
 import uuid
-from contextlib import contextmanager
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from services.routing.routings import repository as routing_repository
 from services.routing.routings.handlers import petition_consumer
@@ -14,6 +13,7 @@ from shared.events import PetitionWithdrawn, make_envelope
 from tests.integration.routing.test_corrections import HEALTH, corrected, routed_events
 from tests.integration.routing.test_routing_service import history_actions
 from tests.support.routing import CONFIDENT, received
+from tests.support.statements import statements_sent
 
 
 def consumer(uow_factory, context) -> EventConsumer:
@@ -24,20 +24,10 @@ def receipt(petition_id: uuid.UUID, content: str = CONFIDENT):
     return make_envelope("intake", petition_id, received(content))
 
 
-@contextmanager
 def statements_on(engine, table: str):
     """The SELECTs reading `table` while the block runs."""
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, params, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT") and f"FROM {table}" in statement:
-            seen.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    return statements_sent(engine, lambda statement: statement.lstrip().upper().startswith("SELECT")
+                           and f"FROM {table}" in statement)
 
 
 async def test_a_batch_reads_its_routings_in_one_query(uow_factory, context):

@@ -10,7 +10,7 @@ import pytest
 from shared.consumers import EventConsumer
 from shared.messaging import ConsumerSpec, NatsLink
 from shared.observability import ServiceMetrics
-from tests.integration.monitoring.test_consuming import publish
+from tests.support.events import publish_envelopes
 from tests.support.monitoring import received
 from tests.support.servers import NatsServer
 
@@ -29,7 +29,7 @@ async def link():
 
 async def _pulls_for_one_batch(link, events: int, handed_back: bool = False) -> tuple[int, list[int]]:
     nats_link, url = link
-    await publish(url, *[received(uuid.uuid4(), datetime.now(timezone.utc)) for _ in range(events)])
+    await publish_envelopes(url, *[received(uuid.uuid4(), datetime.now(timezone.utc)) for _ in range(events)])
     spec = ConsumerSpec(durable="pulls", subjects=["petitions.received"], handler=None)
     consumer = EventConsumer(spec, nats_link, lambda: None, ServiceMetrics("pulls"), batch=50)
     subscription = await consumer.ensure()

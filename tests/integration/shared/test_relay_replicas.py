@@ -4,10 +4,11 @@ relay only, and a petition's events published in the order they were written."""
 import asyncio
 import json
 import uuid
+from contextlib import asynccontextmanager
 
 import nats
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import DeclarativeBase
 
 from shared.db import make_engine, make_session_factory
@@ -15,6 +16,7 @@ from shared.messaging import NatsLink, OutboxRelay
 from shared.observability import ServiceMetrics
 from shared.persistence import OutboxMixin
 from tests.support.servers import NatsServer
+from tests.support.statements import statements_sent
 
 pytestmark = pytest.mark.postgres
 PETITIONS, EVENTS_EACH = 20, 15
@@ -94,14 +96,23 @@ async def _published_sequences(url: str) -> dict[str, list[int]]:
         await connection.close()
 
 
-async def _relay_on_fresh_outbox(pg_cluster, name: str, nats_server: NatsServer):
+@asynccontextmanager
+async def _relay_on_fresh_outbox(pg_cluster, name: str):
+    """A relay of its own (batches of 7) on an empty outbox in a new database, and a nats-server of its own."""
+    nats_server = NatsServer()
+    nats_server.start()
     engine = make_engine(pg_cluster.create_database(name))
-    async with engine.begin() as connection:
-        await connection.run_sync(_Base.metadata.create_all)
     link = NatsLink(nats_server.url, name, "PETITIONS")
-    link.start()
-    await asyncio.wait_for(link.ready.wait(), timeout=20)
-    return engine, link, OutboxRelay(make_session_factory(engine), _Outbox, link, ServiceMetrics(name), batch_size=7)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_Base.metadata.create_all)
+        link.start()
+        await asyncio.wait_for(link.ready.wait(), timeout=20)
+        yield engine, OutboxRelay(make_session_factory(engine), _Outbox, link, ServiceMetrics(name), batch_size=7)
+    finally:
+        await link.close()
+        await engine.dispose()
+        nats_server.cleanup()
 
 
 async def _unpublished_subjects(engine) -> list[str]:
@@ -113,30 +124,18 @@ async def _unpublished_subjects(engine) -> list[str]:
 async def test_a_relay_round_claims_marks_and_looks_for_held_rows_in_one_statement(pg_cluster):
     """Every statement is a round trip on the path of every event: claim, mark and the check for rows
     another relay holds go as one."""
-    nats_server = NatsServer()
-    nats_server.start()
-    engine, link, relay = await _relay_on_fresh_outbox(pg_cluster, "relay_statements", nats_server)
-    try:
+    async with _relay_on_fresh_outbox(pg_cluster, "relay_statements") as (engine, relay):
         await _fill(make_session_factory(engine))
-        sent: list[str] = []
-        event.listen(engine.sync_engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
-        assert await relay.publish_pending() == 7
-        statements = [statement for statement in sent if statement.strip().upper() not in {"BEGIN", "COMMIT"}]
-        assert len(statements) == 1, statements
+        with statements_sent(engine, lambda statement: statement.strip().upper() not in {"BEGIN", "COMMIT"}) as sent:
+            assert await relay.publish_pending() == 7
+        assert len(sent) == 1, sent
         assert len(await _unpublished_subjects(engine)) == PETITIONS * EVENTS_EACH - 7
-    finally:
-        await link.close()
-        await engine.dispose()
-        nats_server.cleanup()
 
 
 async def test_rows_after_a_failed_publish_stay_unpublished(pg_cluster):
     """The claim marks rows before they are sent; those not acknowledged are unmarked in the same
     transaction, so the next round sends them."""
-    nats_server = NatsServer()
-    nats_server.start()
-    engine, link, relay = await _relay_on_fresh_outbox(pg_cluster, "relay_failure", nats_server)
-    try:
+    async with _relay_on_fresh_outbox(pg_cluster, "relay_failure") as (engine, relay):
         async with make_session_factory(engine)() as session:
             for subject in [SUBJECT, SUBJECT, "nowhere.no_stream", SUBJECT]:  # no stream: no acknowledgement
                 session.add(_Outbox(event_id=str(uuid.uuid4()), subject=subject,
@@ -145,7 +144,3 @@ async def test_rows_after_a_failed_publish_stay_unpublished(pg_cluster):
         with pytest.raises(Exception):  # noqa: B017 - nats-py's no-responders error
             await relay.publish_pending()
         assert await _unpublished_subjects(engine) == ["nowhere.no_stream", SUBJECT]
-    finally:
-        await link.close()
-        await engine.dispose()
-        nats_server.cleanup()
