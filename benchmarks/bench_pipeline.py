@@ -139,7 +139,8 @@ def pipeline_row(db: str, caught_up: dict, intake_rate: float) -> dict:
     rate = _rate(caught_up)
     note = f"{caught_up['assigned']} assigned in {caught_up['seconds']:.1f} s after the intake burst"
     if not caught_up["caught_up"]:
-        note += f"; still {caught_up['backlog']} not in monitoring when the wait ended"
+        note += (f"; when the wait ended {caught_up['backlog']} not in monitoring, "
+                 f"{caught_up['in_nats']} events not yet handled by a consumer")
     return row("pipeline", "assigned in monitoring /s (backlog)", rate, "/s", db, intake_rate,
                "intake accepted", note=note)
 
