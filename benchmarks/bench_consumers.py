@@ -42,6 +42,7 @@ from tests.support.servers import NatsServer, throwaway_postgres  # noqa: E402
 
 SERVICES = {"monitoring": (monitoring_app, MonitoringSettings, MonitoringInbox),
             "routing": (routing_app, RoutingSettings, RoutingInbox)}
+ROAD_PETITION = "Cử tri đề nghị sửa chữa đường liên thôn bị sạt lở."
 AGENCIES = [("08.SGTVT", "province"), ("076.UBND", "district"), ("08.SYT", "province"), ("02545.UBND", "commune")]
 
 
@@ -52,14 +53,9 @@ def backlog(petitions: int, service: str = "monitoring") -> list:
 
 def _received_only(petitions: int) -> list:
     start, texts = datetime.now(timezone.utc) - timedelta(days=90), labelled_petitions()
-    envelopes = []
-    for index in range(petitions):
-        at, item = start + timedelta(minutes=index), texts[index % len(texts)]
-        envelopes.append(make_envelope("intake", uuid.uuid4(), PetitionReceived(
-            code=f"KN-2025-{index:06d}", session_id=uuid.uuid4(), meeting_id=uuid.uuid4(),
-            meeting_kind="voter_meeting", meeting_unit_code=item["meeting_unit"], unit_code=item["meeting_unit"],
-            content=item["content"], voters_count=12, held_on=at.date(), created_at=at), occurred_at=at))
-    return envelopes
+    items = [texts[index % len(texts)] for index in range(petitions)]
+    return [_received(index, uuid.uuid4(), start + timedelta(minutes=index), item["meeting_unit"], item["content"])
+            for index, item in enumerate(items)]
 
 
 def _received_and_routed(petitions: int) -> list:
@@ -68,15 +64,18 @@ def _received_and_routed(petitions: int) -> list:
     for index in range(petitions):
         petition_id, at = uuid.uuid4(), start + timedelta(minutes=index)
         agency_code, level = AGENCIES[index % len(AGENCIES)]
-        envelopes.append(make_envelope("intake", petition_id, PetitionReceived(
-            code=f"KN-2025-{index:06d}", session_id=uuid.uuid4(), meeting_id=uuid.uuid4(),
-            meeting_kind="voter_meeting", meeting_unit_code="070", unit_code="070",
-            content="Cử tri đề nghị sửa chữa đường liên thôn bị sạt lở.", held_on=at.date(), created_at=at,
-        ), occurred_at=at))
+        envelopes.append(_received(index, petition_id, at, "070", ROAD_PETITION))
         envelopes.append(make_envelope("routing", petition_id, PetitionRouted(
             level=level, agency_code=agency_code, topic="giao_thong", decided_by="classifier",
         ), occurred_at=at + timedelta(hours=1), sequence=1))
     return envelopes
+
+
+def _received(index: int, petition_id: uuid.UUID, at: datetime, unit_code: str, content: str):
+    return make_envelope("intake", petition_id, PetitionReceived(
+        code=f"KN-2025-{index:06d}", session_id=uuid.uuid4(), meeting_id=uuid.uuid4(), meeting_kind="voter_meeting",
+        meeting_unit_code=unit_code, unit_code=unit_code, content=content, voters_count=12, held_on=at.date(),
+        created_at=at), occurred_at=at)
 
 
 async def publish(nats_url: str, envelopes: list) -> None:

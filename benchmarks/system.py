@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 
 from shared.auth import ensure_secret, issue_token
+from shared.events import STREAM_NAME
 from shared.messaging import ensure_stream
 from shared.migrations import upgrade
 from tests.support.servers import PostgresCluster, free_port, nats_server_binary, postgres_bin_dir
@@ -150,14 +151,21 @@ class System:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-async def _create_stream(nats_url: str) -> None:
+@contextlib.asynccontextmanager
+async def nats_connection(nats_url: str):
+    """A short-lived connection of the benchmark's own (to set up the stream, to look at its consumers)."""
     import nats
 
     connection = await nats.connect(nats_url, connect_timeout=2, max_reconnect_attempts=0)
     try:
-        await ensure_stream(connection.jetstream(), "PETITIONS")
+        yield connection
     finally:
         await connection.close()
+
+
+async def _create_stream(nats_url: str) -> None:
+    async with nats_connection(nats_url) as connection:
+        await ensure_stream(connection.jetstream(), STREAM_NAME)
 
 
 def memory_kib(pid: int) -> dict[str, int]:

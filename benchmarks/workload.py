@@ -17,7 +17,7 @@ import httpx
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from benchmarks.system import ROOT, System, pinned
+from benchmarks.system import ROOT, System, nats_connection, pinned
 from services.intake.models import Petition as IntakePetition
 from services.monitoring.models import Petition as MonitoredPetition
 from shared.db import make_engine
@@ -110,14 +110,9 @@ def drain(system: System, timeout: float) -> dict:
 
 async def _waiting_in_nats(nats_url: str) -> int:
     """Events the stream's consumers have not yet been given or not yet acknowledged."""
-    import nats
-
-    connection = await nats.connect(nats_url, connect_timeout=2, max_reconnect_attempts=0)
-    try:
+    async with nats_connection(nats_url) as connection:
         consumers = await connection.jetstream().consumers_info(STREAM_NAME)
-        return sum(info.num_pending + info.num_ack_pending for info in consumers)
-    finally:
-        await connection.close()
+    return sum(info.num_pending + info.num_ack_pending for info in consumers)
 
 
 def import_file(rows: int, kind: str) -> tuple[str, bytes]:
