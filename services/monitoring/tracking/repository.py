@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, event, or_, select, update
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -56,8 +56,8 @@ async def get(session: AsyncSession, petition_id: uuid.UUID, for_update: bool = 
     if petition_id in held:
         return held[petition_id]
     stmt = select(Petition).where(Petition.id == petition_id)
-    if for_update:
-        stmt = stmt.with_for_update()
+    if for_update:  # the row as its last writer committed it, not as this session may have loaded it
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
     petition = (await session.scalars(stmt)).one_or_none()
     if for_update and petition is not None:
         held[petition_id] = petition
@@ -65,21 +65,27 @@ async def get(session: AsyncSession, petition_id: uuid.UUID, for_update: bool = 
 
 
 async def hold_all(session: AsyncSession, petition_ids: list[uuid.UUID]) -> None:
-    """Lock a batch's petitions and load their open versions in one query (a round trip on the path of
-    every event); absent ones are noted too."""
+    """Lock a batch's petitions, then load their open versions; absent ones are noted too.
+
+    Two statements, not one join: a row that had to wait for another replica's lock comes back as that
+    replica committed it, but a row joined to it comes back as the statement first saw it, so the version
+    read with the lock could be one the other replica had just closed. The second statement starts after
+    the locks are held and sees every version their holders committed.
+    """
     held, open_versions = _held(session, _HELD), _held(session, _OPEN_VERSIONS)
     wanted = sorted(set(petition_ids) - held.keys())  # one lock order for every replica
     if not wanted:
         return
-    is_open_version = and_(PetitionVersion.petition_id == Petition.id, PetitionVersion.valid_to == FOREVER)
-    found = await session.execute(
-        select(Petition, PetitionVersion).outerjoin(PetitionVersion, is_open_version)
-        .where(Petition.id.in_(wanted)).order_by(Petition.id).with_for_update(of=Petition))
+    locked = await session.scalars(select(Petition).where(Petition.id.in_(wanted)).order_by(Petition.id)
+                                   .with_for_update().execution_options(populate_existing=True))
     held.update(dict.fromkeys(wanted))
     open_versions.update(dict.fromkeys(wanted))
-    for petition, version in found:
-        held[petition.id] = petition
-        open_versions[petition.id] = version
+    held.update({petition.id: petition for petition in locked})
+    found = [petition_id for petition_id in wanted if held[petition_id] is not None]
+    if found:
+        versions = await session.scalars(select(PetitionVersion).where(
+            PetitionVersion.petition_id.in_(found), PetitionVersion.valid_to == FOREVER))
+        open_versions.update({version.petition_id: version for version in versions})
 
 
 def add(session: AsyncSession, petition: Petition) -> None:
