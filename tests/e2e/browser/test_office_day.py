@@ -1,6 +1,7 @@
 """An office's day in Chromium, against the running system: sign-in and out, entering a petition and
 seeing its routing, an import with a refused row, the review queue, an agency's four kinds of update
-(one refused), a spot-check whose failed verdict reopens a petition, the monthly report's downloads."""
+(one refused), a spot-check whose failed verdict reopens a petition, the monthly report's downloads, a
+word search with its matches marked, likely repeats shown while a petition is typed and one linked."""
 
 import io
 from datetime import date, datetime, timedelta
@@ -368,3 +369,40 @@ def test_an_administrator_adds_an_officer_who_then_signs_in(officer):
     page = officer.go("/bao-cao")  # not for an agency: the page says so instead of loading
     assert "không được xem trang «Báo cáo tháng»" in page.inner_text("main")
     officer.look("khong-co-quyen")
+
+
+def test_a_word_search_finds_every_word_in_any_order_and_marks_them(officer, meeting):
+    wanted = enter(officer.system, meeting, "Cử tri thôn Khuổi Xoan đề nghị nâng cấp đường ĐT.186 đoạn qua thôn, "
+                                            "mặt đường hư hỏng nặng.")
+    enter(officer.system, meeting, "Cử tri thôn Khuổi Xoan đề nghị xây dựng nhà văn hóa thôn.")  # one word missing
+    officer.sign_in("vp.lan")
+    page = officer.go("/kien-nghi")
+    page.fill("#q", "xoan dt186 khuoi")  # without diacritics, out of order, the road's number written another way
+    page.click("#filters button[type=submit]")
+    page.wait_for_selector("#results mark")
+    codes = page.locator("#results tbody tr td:first-child").all_inner_texts()
+    assert [code for code in codes if wanted["code"] in code] and len(codes) == 1, codes
+    marked = page.locator("#results mark").all_inner_texts()
+    assert {"Khuổi", "Xoan", "ĐT.186"} <= set(marked), marked
+    officer.look("tim-theo-tu")
+
+
+def test_likely_repeats_show_while_the_secretariat_types_and_one_is_linked(officer, meeting):
+    earlier = enter(officer.system, meeting, "Cử tri thôn Bản Piát đề nghị làm lại cầu tràn qua suối Ngòi Phát "
+                                             "bị lũ cuốn trôi, học sinh đi học phải lội suối rất nguy hiểm.")
+    officer.sign_in("vp.lan")
+    page = officer.go("/kien-nghi/moi")
+    page.wait_for_selector(f"#meeting_id option[value='{meeting['id']}']", state="attached")
+    page.select_option("#meeting_id", meeting["id"])
+    page.locator("#content").press_sequentially("Cử tri thôn Bản Piát tiếp tục đề nghị sớm làm lại cầu tràn "
+                                                "suối Ngòi Phát bị lũ cuốn trôi.", delay=5)
+    row = page.locator("#draft-similar-list tr", has_text=earlier["code"])
+    row.wait_for()
+    officer.look("kien-nghi-tuong-tu")
+    row.locator("button:has-text('Là lặp lại')").click()
+    page.wait_for_selector("#draft-similar-list button:has-text('Sẽ liên kết')")
+    page.click("#petition-form button[type=submit]")
+    page.wait_for_selector(f"#form-msg.ok >> text=Đã liên kết là lặp lại của {earlier['code']}")
+    created_id = page.locator("#form-msg a").get_attribute("href").rsplit("/", 1)[1]
+    with officer.system.client("intake", "secretariat") as intake:
+        assert intake.get(f"/petitions/{created_id}").json()["repeat_of"] == earlier["id"]
