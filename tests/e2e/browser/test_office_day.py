@@ -406,3 +406,19 @@ def test_likely_repeats_show_while_the_secretariat_types_and_one_is_linked(offic
     created_id = page.locator("#form-msg a").get_attribute("href").rsplit("/", 1)[1]
     with officer.system.client("intake", "secretariat") as intake:
         assert intake.get(f"/petitions/{created_id}").json()["repeat_of"] == earlier["id"]
+
+    page = officer.go(f"/kien-nghi/{created_id}")  # a link made by mistake is undone; the history keeps both
+    linked = page.locator("#similar tr", has_text=earlier["code"])
+    linked.locator("button:has-text('Bỏ liên kết')").wait_for()
+    page.once("dialog", lambda dialog: dialog.accept())
+    linked.locator("button:has-text('Bỏ liên kết')").click()
+    page.wait_for_selector(f"#similar-msg >> text=Đã bỏ liên kết với {earlier['code']}")
+    with officer.system.client("intake", "secretariat") as intake:
+        assert intake.get(f"/petitions/{created_id}").json()["repeat_of"] is None
+        [link] = intake.get(f"/petitions/{created_id}/links").json()
+        assert link["earlier_id"] == earlier["id"] and link["undone_at"] and link["undone_by"] == "vp.lan"
+    eventually(lambda: {"linked", "unlinked"} <= {entry["type"] for entry in status_of(officer.system, created_id)
+                                                  .get("timeline", [])}, what="monitoring's timeline of the link")
+    page.reload()
+    page.wait_for_selector("#timeline >> text=Bỏ liên kết kiến nghị lặp lại")
+    officer.look("bo-lien-ket")
