@@ -167,7 +167,7 @@ def rows(quick: bool) -> list[dict]:
                                                        service)))
     # The targets were set for monitoring; routing classifies every event, and has none of its own.
     return [row("consumers", f"{service} events applied /s, backlog of {events:,}", steady, "/s", db=db,
-                baseline=with_start, baseline_of="/s with start-up",
+                baseline=with_start, baseline_of="with start-up",
                 target=f">= {TARGETS[db]:,.0f}/s" if service == "monitoring" else "",
                 met=steady >= TARGETS[db] if service == "monitoring" else None)
             for service, db, (events, with_start, steady) in found]
