@@ -3,8 +3,9 @@
 nats-server, intake, routing and monitoring (uvicorn, one process each) and, for PostgreSQL, a
 throwaway cluster, all pinned to SERVER_CPU with `taskset`, so the load generator can have the other
 core to itself. The services start on both cores and are pinned once ready: their start (imports,
-routing's first training) is not measured, and on one core it took 20 s of a quick run's 3 minutes. SQLite files, the NATS store and the JWT secret live in a temp dir; ports are free
-ones, so a `make run` or another engineer's benchmark on the same machine does not collide.
+routing's first training) is not measured, and on one core it took ~22 s of each system a quick run
+starts. SQLite files, the NATS store and the JWT secret live in a temp dir; ports are free ones, so a
+`make run` or another engineer's benchmark on the same machine does not collide.
 """
 
 import asyncio

@@ -84,7 +84,8 @@ async def hold_all(session: AsyncSession, petition_ids: list[uuid.UUID]) -> None
     found = [petition_id for petition_id in wanted if held[petition_id] is not None]
     if found:
         versions = await session.scalars(select(PetitionVersion).where(
-            PetitionVersion.petition_id.in_(found), PetitionVersion.valid_to == FOREVER))
+            PetitionVersion.petition_id.in_(found), PetitionVersion.valid_to == FOREVER)
+            .execution_options(populate_existing=True))
         open_versions.update({version.petition_id: version for version in versions})
 
 

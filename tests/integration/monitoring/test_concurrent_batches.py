@@ -56,4 +56,3 @@ async def test_a_batch_that_waited_for_a_petition_builds_on_the_version_committe
             .having(func.sum(StateCount.delta) != 0))).all())
     assert open_versions == ["11.SXD"]
     assert by_agency == {"11.SXD": 1}
-
